@@ -1,0 +1,42 @@
+"""A PDF path in, the report document of contract §1 out."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from . import pdf
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of the file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def extract_report(path: str | Path) -> dict:
+    """Read the PDF at `path` and return {"source", "report", "items"} (contract §1).
+
+    Raises an ExtractError subclass on bad input.
+    """
+    # Filled in by the layout/matching stages; see extract/layout.py, items.py.
+    from .items import blocks_to_items
+    from .layout import pages_to_blocks
+    from .metadata import blocks_to_report
+
+    pages = list(pdf.iter_pages(path))
+    blocks = pages_to_blocks(pages)
+    report = blocks_to_report(blocks)
+    items = blocks_to_items(blocks, report)
+    return {
+        "source": {
+            "path": str(path),
+            "sha256": file_sha256(path),
+            "pages": len(pages),
+        },
+        "report": report,
+        "items": items,
+    }

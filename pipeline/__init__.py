@@ -1,0 +1,1 @@
+"""Many report documents in, the register (output/register.db) out."""
