@@ -1,0 +1,598 @@
+"""Page records (words, rects, tables) in, Blocks in reading order out.
+
+Each step is a small function from one value to the next: words -> lines
+(superscripts folded in, columns split) -> running text only (headers,
+footers, footnotes dropped) -> blocks (paragraphs, bullets, numbered
+paragraphs, box and table-cell text kept together) -> blocks joined across
+page and column breaks.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, replace
+
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+BULLET_GLYPHS = set("•●▪■□◦○‣⁃–—-*·►▸➢➤✓✔❖◆◇")
+CID = re.compile(r"^\(cid:\d+\)$")
+LIST_MARKER = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,3}){0,2}\.?|\(?[ivx]{1,5}\)|[ivx]{1,5}\.|\(?[a-z]\)|[a-z]\."
+    r"|\(\d{1,2}\)|\d{1,2}\))$"
+)
+PAGE_NUMBER = re.compile(r"^(?:page\s+)?[0-9ivxlc]{1,4}(?:\s+(?:of|/)\s+\d+)?$", re.I)
+FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§])$")
+SENTENCE_END = tuple('.:;?!"”’)')
+# Prefixes after which a line-end hyphen is a real hyphen ("ex-partners"), unless
+# the joined word is seen elsewhere in the report.
+HYPHEN_PREFIXES = {
+    "ex", "co", "non", "self", "multi", "cross", "anti", "pre", "post", "semi",
+    "well", "long", "short", "high", "low", "full", "part", "inter", "re", "sub",
+    "over", "under", "out", "one", "two", "three", "four", "six", "in", "on", "up",
+    "mid", "cyber", "pro", "counter", "e", "x", "first", "second", "third", "half",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, heading, bullet, numbered paragraph or table cell."""
+
+    page: int
+    text: str
+    kind: str  # "paragraph" | "heading" | "bullet" | "numbered" | "cell"
+    marker: str | None = None  # the list marker as printed ("2.14", "(ii)", "•")
+    level: int = 0  # indentation level, 0 = body margin
+    bold: bool = False
+    size: float = 0.0
+    x0: float = 0.0
+    top: float = 0.0
+    box: str | None = None  # "p3-b1": shaded box id
+    table: str | None = None  # "p3-t0": table id
+    row: int | None = None
+    col: int | None = None
+    column: int = 0  # 0 full width / single column, 1 left, 2 right
+
+
+# --- characters and words -------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """Replace ligatures and odd spaces by plain characters."""
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
+    return text.replace("\u00ad", "").replace("\u00a0", " ")
+
+
+def is_bullet_glyph(text: str) -> bool:
+    """True for a bullet glyph: •, –, a Symbol/Wingdings private-use char, (cid:NN)."""
+    if CID.match(text):
+        return True
+    return bool(text) and all(
+        ch in BULLET_GLYPHS or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd"
+        for ch in text
+    )
+
+
+def is_bold(fontname: str) -> bool:
+    """True when the font name says bold, black, heavy or semibold."""
+    return bool(re.search(r"bold|black|heavy|semibold|demi", fontname, re.I))
+
+
+# --- words to lines ----------------------------------------------------------------
+
+
+def words_to_lines(words: list[dict], small_ratio: float = 0.85) -> list[dict]:
+    """Group words sharing a line into line dicts, top to bottom, left to right.
+
+    Lines are first built from the words of ordinary size; a smaller word whose
+    middle lies within such a line (a raised footnote marker) then joins it,
+    and the remaining small words (footnotes, captions) make lines of their own.
+    """
+    if not words:
+        return []
+    body_size = statistics.median(w["size"] for w in words)
+    big = [w for w in words if w["size"] >= small_ratio * body_size]
+    small = [w for w in words if w["size"] < small_ratio * body_size]
+    lines = cluster_by_middle(big, [])
+    lines = cluster_by_middle(small, lines)
+    lines.sort(key=lambda ws: min(w["top"] for w in ws))
+    return [line_record(sorted(ws, key=lambda w: w["x0"])) for ws in lines]
+
+
+def cluster_by_middle(words: list[dict], lines: list[list[dict]]) -> list[list[dict]]:
+    """Add each word to the first line whose vertical span holds its middle."""
+    spans = [[min(w["top"] for w in ws), max(w["bottom"] for w in ws)] for ws in lines]
+    fixed = len(lines)
+    lines = [list(ws) for ws in lines]
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        middle = (word["top"] + word["bottom"]) / 2
+        for index, (top, bottom) in enumerate(spans):
+            if top <= middle <= bottom:
+                lines[index].append(word)
+                if index >= fixed:
+                    spans[index] = [min(top, word["top"]), max(bottom, word["bottom"])]
+                break
+        else:
+            lines.append([word])
+            spans.append([word["top"], word["bottom"]])
+    return lines
+
+
+def line_record(words: list[dict]) -> dict:
+    """A line dict: its words, text, box and the size and font of most of its text."""
+    body = [w for w in words if not is_superscript_marker(w, words)]
+    sizes = [w["size"] for w in body] or [words[0]["size"]]
+    size = statistics.median(sizes)
+    return {
+        "words": body,
+        "text": " ".join(normalise_text(w["text"]) for w in body),
+        "x0": min(w["x0"] for w in words),
+        "x1": max(w["x1"] for w in words),
+        "top": min(w["top"] for w in body or words),
+        "bottom": max(w["bottom"] for w in body or words),
+        "size": size,
+        "lead_marker": bool(words) and words[0] not in body,
+        "bold": sum(len(w["text"]) for w in body if is_bold(w["fontname"]))
+        > 0.6 * sum(len(w["text"]) for w in body),
+    }
+
+
+def is_superscript_marker(word: dict, line_words: list[dict]) -> bool:
+    """A footnote marker: a small raised number or symbol in a line of larger text."""
+    largest = max(w["size"] for w in line_words)
+    return (
+        word["size"] < 0.85 * largest
+        and FOOTNOTE_MARK.match(word["text"].strip(".,;:")) is not None
+        and word["bottom"] < max(w["bottom"] for w in line_words) - 0.5
+    )
+
+
+# --- columns, boxes and tables ------------------------------------------------------
+
+
+def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float | None:
+    """The x of a vertical gap between two text columns, or None for one column.
+
+    A gutter is a run of at least `min_gap` points in the middle of the page
+    that no word crosses, with many lines of text on both sides of it.
+    """
+    if len(words) < 40:
+        return None
+    lo, hi = int(width * 0.3), int(width * 0.7)
+    crossing = [0] * (hi - lo)
+    for w in words:
+        for x in range(max(lo, int(w["x0"]) + 1), min(hi, int(w["x1"]))):
+            crossing[x - lo] += 1
+    best, run_start = None, None
+    for i, count in enumerate(crossing + [1]):
+        if count == 0 and run_start is None:
+            run_start = i
+        elif count and run_start is not None:
+            if i - run_start >= min_gap and (
+                best is None or i - run_start > best[1] - best[0]
+            ):
+                best = (run_start, i)
+            run_start = None
+    if best is None:
+        return None
+    gutter = lo + (best[0] + best[1]) / 2
+    left = {round(w["bottom"]) for w in words if w["x1"] <= gutter}
+    right = {round(w["bottom"]) for w in words if w["x0"] >= gutter}
+    side_by_side = len(left & right)
+    return gutter if side_by_side >= 6 and min(len(left), len(right)) >= 8 else None
+
+
+def is_shaded_box(rect: dict, page_width: float) -> bool:
+    """A filled, non-white rectangle big enough to hold text."""
+    colour = rect.get("non_stroking_color")
+    if not rect.get("fill") or colour is None:
+        return False
+    values = colour if isinstance(colour, (list, tuple)) else [colour]
+    try:
+        white = (
+            all(float(v) >= 0.99 for v in values)
+            if len(values) != 4
+            else all(float(v) <= 0.01 for v in values)
+        )
+    except (TypeError, ValueError):
+        return False
+    return (
+        not white
+        and rect["x1"] - rect["x0"] > 60
+        and rect["bottom"] - rect["top"] > 12
+        and rect["x1"] - rect["x0"] < page_width * 0.98
+    )
+
+
+def inside(word: dict, bbox: tuple) -> bool:
+    """True when the word's centre lies within bbox (x0, top, x1, bottom)."""
+    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
+
+
+def box_bboxes(page: dict) -> list[tuple]:
+    """Bounding boxes of the shaded boxes on a page."""
+    return [
+        (r["x0"], r["top"], r["x1"], r["bottom"])
+        for r in page.get("rects", [])
+        if is_shaded_box(r, page["width"])
+    ]
+
+
+def tag_lines(lines: list[dict], **tags) -> list[dict]:
+    """New line dicts with the given keys set."""
+    return [{**line, **tags} for line in lines]
+
+
+def table_lines(page: dict, words: list[dict]) -> tuple[list[list[dict]], list[dict]]:
+    """Lines of each table (one list per table, row by row, cell by cell), and the
+    words left outside every table."""
+    tables, used = [], set()
+    for t_index, table in enumerate(page.get("tables", [])):
+        lines = []
+        for r_index, row in enumerate(table["rows"]):
+            for c_index, bbox in enumerate(row):
+                if bbox is None:
+                    continue
+                cell = [
+                    w for i, w in enumerate(words) if i not in used and inside(w, bbox)
+                ]
+                used.update(i for i, w in enumerate(words) if inside(w, bbox))
+                lines += tag_lines(
+                    words_to_lines(cell),
+                    table=f"p{page['page_number']}-t{t_index}",
+                    row=r_index,
+                    col=c_index,
+                )
+        tables.append(lines)
+    rest = [w for i, w in enumerate(words) if i not in used]
+    return tables, rest
+
+
+def column_lines(words: list[dict], width: float) -> list[dict]:
+    """Lines in reading order: one column top to bottom, or, on a two-column
+    page, each band between full-width lines left column first."""
+    gutter = find_gutter(words, width)
+    if gutter is None:
+        return tag_lines(words_to_lines(words), column=0)
+    crossing = [w for w in words if w["x0"] < gutter < w["x1"]]
+    spanning = words_to_lines(crossing)
+    spans = [(line["top"], line["bottom"]) for line in spanning]
+    in_span = [
+        w
+        for w in words
+        if w not in crossing
+        and any(t <= (w["top"] + w["bottom"]) / 2 <= b for t, b in spans)
+    ]
+    spanning = tag_lines(words_to_lines(crossing + in_span), column=0)
+    rest = [w for w in words if w not in crossing and w not in in_span]
+    left = tag_lines(words_to_lines([w for w in rest if w["x1"] <= gutter]), column=1)
+    right = tag_lines(words_to_lines([w for w in rest if w["x0"] >= gutter]), column=2)
+    ordered, previous = [], float("-inf")
+    for span in sorted(spanning, key=lambda ln: ln["top"]) + [None]:
+        limit = span["top"] if span else float("inf")
+        for side in (left, right):
+            ordered += [ln for ln in side if previous <= ln["top"] < limit]
+        if span:
+            ordered.append(span)
+            previous = span["top"]
+    return ordered
+
+
+def page_to_lines(page: dict) -> list[dict]:
+    """One page record -> its lines in reading order, each tagged with page,
+    column, box, and table/row/col for table cells."""
+    words = [w for w in page["words"] if w.get("upright", True) and w["text"].strip()]
+    tables, rest = table_lines(page, words)
+    lines = column_lines(rest, page["width"])
+    for table in tables:
+        if table:
+            top = min(line["top"] for line in table)
+            at = next((i for i, ln in enumerate(lines) if ln["top"] > top), len(lines))
+            lines = lines[:at] + table + lines[at:]
+    boxes = box_bboxes(page)
+    tagged = []
+    for line in lines:
+        box = next(
+            (
+                f"p{page['page_number']}-b{i}"
+                for i, bbox in enumerate(boxes)
+                if sum(inside(w, bbox) for w in line["words"]) > len(line["words"]) / 2
+            ),
+            None,
+        )
+        tagged.append(
+            {
+                "table": None,
+                "row": None,
+                "col": None,
+                "column": 0,
+                **line,
+                "box": box,
+                "page": page["page_number"],
+                "page_height": page["height"],
+            }
+        )
+    return tagged
+
+
+# --- running text ---------------------------------------------------------------------
+
+
+def margin_key(line: dict) -> str:
+    """The line's text with digits blanked, to spot a header that numbers pages."""
+    return re.sub(r"\d+", "#", line["text"].lower()).strip()
+
+
+def is_in_margin(line: dict, share: float = 0.1) -> bool:
+    """True for a line in the top or bottom `share` of its page."""
+    height = line["page_height"]
+    return line["bottom"] < height * share or line["top"] > height * (1 - share)
+
+
+def drop_running_text(lines: list[dict], page_count: int) -> list[dict]:
+    """Lines without running headers, footers and page numbers.
+
+    A margin line is running text when its digit-blanked text is printed in
+    the margins of at least two pages and a quarter of them, or when it is a
+    bare page number.
+    """
+    pages_by_key: dict[str, set[int]] = {}
+    for line in lines:
+        if is_in_margin(line, 0.12):
+            pages_by_key.setdefault(margin_key(line), set()).add(line["page"])
+    threshold = max(2, page_count // 4)
+    return [
+        line
+        for line in lines
+        if not (
+            is_in_margin(line, 0.12)
+            and (
+                len(pages_by_key.get(margin_key(line), ())) >= threshold
+                or PAGE_NUMBER.match(line["text"].strip())
+            )
+        )
+    ]
+
+
+def drop_footnotes(lines: list[dict], body_size: float) -> list[dict]:
+    """Lines without footnotes: from a small-type line at the foot of a page that
+    starts with a footnote number, to the end of that page."""
+    result, skipping_page = [], None
+    for line in lines:
+        if line["page"] == skipping_page and line["size"] < body_size - 0.5:
+            continue
+        skipping_page = None
+        first = line["words"][0]["text"] if line["words"] else ""
+        if (
+            line["size"] < body_size - 0.9
+            and line["top"] > line["page_height"] * 0.55
+            and line.get("table") is None
+            and (FOOTNOTE_MARK.match(first) or line["lead_marker"])
+        ):
+            skipping_page = line["page"]
+            continue
+        result.append(line)
+    return result
+
+
+# --- lines to blocks -------------------------------------------------------------------
+
+
+def body_font_size(lines: list[dict]) -> float:
+    """The size of most of the report's text, by characters."""
+    weights: dict[float, int] = {}
+    for line in lines:
+        weights[round(line["size"], 1)] = weights.get(round(line["size"], 1), 0) + len(
+            line["text"]
+        )
+    return max(weights, key=weights.get) if weights else 10.0
+
+
+def vocabulary(lines: list[dict]) -> set[str]:
+    """Every word of the report, lower case, to decide line-end hyphens."""
+    return {
+        word.strip(".,;:()“”\"'’‘").lower()
+        for line in lines
+        for word in line["text"].split()
+    }
+
+
+def join_lines(first: str, second: str, vocab: set[str]) -> str:
+    """Join two line texts, mending a word split by a line-end hyphen.
+
+    "recom-" + "mendation" -> "recommendation", but "ex-" + "partners" ->
+    "ex-partners": the hyphen stays when the report spells the word with one
+    elsewhere, or when the first part is a prefix that takes a hyphen.
+    """
+    if not first:
+        return second
+    if not (first.endswith("-") and not first.endswith(" -") and second[:1].islower()):
+        return f"{first} {second}"
+    head = first.rsplit(" ", 1)[-1][:-1]
+    tail = second.split(" ", 1)[0]
+    bare_tail = tail.strip(".,;:()“”\"'’‘").lower()
+    joined = (head + bare_tail).lower().strip("“”\"'’‘(")
+    hyphenated = f"{head}-{bare_tail}".lower().strip("“”\"'’‘(")
+    if joined in vocab:
+        keep = False
+    elif hyphenated in vocab:
+        keep = True
+    else:
+        keep = head.lower().strip("“”\"'’‘(") in HYPHEN_PREFIXES or not head.isalpha()
+    return first + second if keep else first[:-1] + second
+
+
+def line_starts_item(line: dict) -> tuple[str, str] | None:
+    """(kind, marker) when the line opens a bullet or numbered paragraph."""
+    words = line["words"]
+    if not words:
+        return None
+    first = normalise_text(words[0]["text"])
+    if is_bullet_glyph(first):
+        return "bullet", first
+    if first[:1] in "•▪●" and len(first) > 1:  # glyph glued to the first word
+        return "bullet", first[:1]
+    if LIST_MARKER.match(first) and len(words) > 1:
+        return "numbered", first
+    return None
+
+
+def continues(previous: dict, line: dict, widest: float) -> bool:
+    """True when `line` carries on the paragraph whose last line is `previous`."""
+    same_place = all(
+        previous.get(k) == line.get(k)
+        for k in ("page", "column", "box", "table", "row", "col")
+    )
+    gap = line["top"] - previous["bottom"]
+    ends_short = (
+        previous["text"].endswith((".", ";", ":", "?", "!"))
+        and previous["x1"] - previous["x0"] < 0.7 * widest
+    )
+    return (
+        same_place
+        and line_starts_item(line) is None
+        and -2 < gap <= 0.65 * max(previous["size"], line["size"])
+        and abs(previous["size"] - line["size"]) <= 1.0
+        and previous["bold"] == line["bold"]
+        and not ends_short
+    )
+
+
+def group_lines(lines: list[dict]) -> list[list[dict]]:
+    """Consecutive lines grouped into paragraphs."""
+    groups: list[list[dict]] = []
+    for line in lines:
+        if groups and continues(
+            groups[-1][-1], line, max(ln["x1"] - ln["x0"] for ln in groups[-1])
+        ):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def group_to_block(group: list[dict], body_size: float, margin: float, vocab) -> Block:
+    """A group of lines -> a Block with its kind, marker and level."""
+    first = group[0]
+    start = line_starts_item(first)
+    texts = [line["text"] for line in group]
+    if start:
+        texts[0] = texts[0].split(" ", 1)[1] if " " in texts[0] else ""
+        if start[0] == "bullet" and len(start[1]) == 1 and first["text"][1:2] != " ":
+            texts[0] = first["text"][1:].lstrip()
+    text = ""
+    for part in texts:
+        text = join_lines(text, part, vocab)
+    text = re.sub(r"\s+", " ", text).strip()
+    size = statistics.median(line["size"] for line in group)
+    heading = (
+        not start
+        and first.get("table") is None
+        and (first["bold"] or size > body_size + 1.0)
+        and len(text.split()) <= 20
+    )
+    kind = (
+        "cell"
+        if first.get("table")
+        else start[0]
+        if start
+        else "heading"
+        if heading
+        else "paragraph"
+    )
+    marker = start[1] if start else None
+    if kind == "numbered" and marker and re.match(r"^\d+\.$", marker):
+        marker = marker[:-1]
+    return Block(
+        page=first["page"],
+        text=text,
+        kind=kind,
+        marker=marker,
+        level=max(0, min(3, round((first["x0"] - margin) / 14))),
+        bold=first["bold"],
+        size=size,
+        x0=first["x0"],
+        top=first["top"],
+        box=first.get("box"),
+        table=first.get("table"),
+        row=first.get("row"),
+        col=first.get("col"),
+        column=first.get("column", 0),
+    )
+
+
+def left_margins(lines: list[dict]) -> dict[tuple, float]:
+    """The left edge of the text on each (page, column): its most common x0."""
+    edges: dict[tuple, list[float]] = {}
+    for line in lines:
+        if line.get("table") is None and line.get("box") is None:
+            edges.setdefault((line["page"], line["column"]), []).append(
+                round(line["x0"])
+            )
+    return {key: statistics.mode(xs) for key, xs in edges.items()}
+
+
+def join_across_breaks(blocks: list[Block], vocab: set[str]) -> list[Block]:
+    """Blocks with a paragraph cut by a page or column break joined again.
+
+    A block continues on the next page or column when it does not end a
+    sentence and the next block starts in lower case (or is plain text after a
+    block that ends mid-sentence with no punctuation at all).
+    """
+    result: list[Block] = []
+    for block in blocks:
+        previous = result[-1] if result else None
+        if (
+            previous is not None
+            and (block.page != previous.page or block.column != previous.column)
+            and previous.kind in ("paragraph", "bullet", "numbered")
+            and block.kind == "paragraph"
+            and previous.table is None
+            and block.table is None
+            and not previous.text.endswith(SENTENCE_END)
+            and block.text[:1].islower()
+        ):
+            result[-1] = replace(
+                previous, text=join_lines(previous.text, block.text, vocab)
+            )
+        else:
+            result.append(block)
+    return result
+
+
+def lines_to_blocks(lines: list[dict]) -> list[Block]:
+    """Running-text lines in reading order -> Blocks, joined across breaks."""
+    body_size = body_font_size(lines)
+    vocab = vocabulary(lines)
+    margins = left_margins(lines)
+    blocks = [
+        group_to_block(
+            group,
+            body_size,
+            margins.get((group[0]["page"], group[0]["column"]), group[0]["x0"]),
+            vocab,
+        )
+        for group in group_lines(lines)
+    ]
+    return join_across_breaks([b for b in blocks if b.text], vocab)
+
+
+def pages_to_blocks(pages: list[dict]) -> list[Block]:
+    """Page records -> the report's Blocks in reading order.
+
+    >>> [b.text for b in pages_to_blocks(pages)][:2]
+    ['PEEL: Police effectiveness 2016', 'An inspection of West Midlands Police']
+    """
+    lines = [line for page in pages for line in page_to_lines(page)]
+    lines = drop_running_text(lines, len(pages))
+    lines = drop_footnotes(lines, body_font_size(lines))
+    return lines_to_blocks(lines)
