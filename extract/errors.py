@@ -14,6 +14,11 @@ class ExtractError(Exception):
         self.detail = detail
         super().__init__(f"{self.message}: {detail}" if detail else self.message)
 
+    def __reduce__(self):
+        # Rebuilt from the detail alone, so an error sent back from the child
+        # process keeps its message instead of repeating it.
+        return (type(self), (self.detail,))
+
 
 class NotAPdf(ExtractError):
     """The file is not a PDF at all (empty, HTML, text...)."""
@@ -78,17 +83,19 @@ class TooSlow(ExtractError):
     message = "too slow"
 
 
-REASONS = [
-    cls.reason
-    for cls in (
-        NotAPdf,
-        DamagedPdf,
-        EncryptedPdf,
-        NoPages,
-        NoTextLayer,
-        UndecodableText,
-        IncompletePdf,
-        TooLarge,
-        TooSlow,
-    )
-]
+ERRORS = (
+    NotAPdf,
+    DamagedPdf,
+    EncryptedPdf,
+    NoPages,
+    NoTextLayer,
+    UndecodableText,
+    IncompletePdf,
+    TooLarge,
+    TooSlow,
+)
+REASONS = [cls.reason for cls in ERRORS]
+
+
+class ExtractWarning(UserWarning):
+    """A PDF was read, but part of it may be lost or garbled (kept in "warnings")."""

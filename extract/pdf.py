@@ -3,64 +3,368 @@
 Each page is read once: words (with font name and size, so a superscript
 footnote marker or a bold label is a word of its own) and filled rectangles
 (shaded boxes, table cells); then the page is closed, which keeps memory flat.
+
+pdfminer is a parser of untrusted input: besides its own exceptions it lets
+TypeError, KeyError, RecursionError, struct.error... escape on damaged files.
+Those are the file's fault, so every call into pdfplumber is wrapped and its
+failure becomes one of the ExtractError reasons. Nothing is dropped silently:
+a page that cannot be read, a page tree that declares more pages than were
+found, or text that is mostly undecodable glyphs is an error, and smaller
+doubts are ExtractWarnings (collected into the report's "warnings").
 """
 
 from __future__ import annotations
 
+import logging
+import unicodedata
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
-from .errors import DamagedPdf, EncryptedPdf, NoPages, NotAPdf
+from .errors import (
+    DamagedPdf,
+    EncryptedPdf,
+    ExtractWarning,
+    IncompletePdf,
+    NoPages,
+    NotAPdf,
+    NoTextLayer,
+    UndecodableText,
+)
 
 WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "fontname", "size")
 RECT_KEYS = ("x0", "x1", "top", "bottom", "fill", "non_stroking_color")
+MAX_EXAMPLES = 5
 
 
-def page_to_record(page, page_number: int) -> dict:
-    """One pdfplumber page -> {"page_number", "width", "height", "words", "rects"}."""
-    words = page.extract_words(
-        keep_blank_chars=False,
-        use_text_flow=False,
-        extra_attrs=["fontname", "size"],
+def cause_of(exc: BaseException) -> BaseException:
+    """The pdfminer exception that pdfplumber wrapped in PdfminerException."""
+    if isinstance(exc, PdfminerException) and exc.args:
+        inner = exc.args[0]
+        if isinstance(inner, BaseException):
+            return inner
+    return exc
+
+
+def describe(exc: BaseException) -> str:
+    """'KeyError: 12' - the exception type first, since the message is often empty."""
+    cause = cause_of(exc)
+    text = str(cause).strip()
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+def is_undecodable(text: str) -> bool:
+    """True for a glyph pdfminer could not map to a character.
+
+    "(cid:53)" for a font without a ToUnicode map, private-use code points,
+    U+FFFD and control characters.
+    """
+    if text.startswith("(cid:"):
+        return True
+    return any(
+        ch == "\ufffd"
+        or unicodedata.category(ch) in ("Co", "Cc")
+        and ch not in "\t\n\r"
+        for ch in text
     )
+
+
+def is_off_page(word: dict, width: float, height: float, slack: float = 1.0) -> bool:
+    """True for a word outside the page box (pdfplumber's malformed-from-issue-932)."""
+    return (
+        word["x1"] < -slack
+        or word["x0"] > width + slack
+        or word["bottom"] < -slack
+        or word["top"] > height + slack
+    )
+
+
+def list_examples(values: list, limit: int = MAX_EXAMPLES) -> str:
+    """'1, 2, 3' or '1, 2, 3, 4, 5 and 7 more'."""
+    shown = ", ".join(str(v) for v in values[:limit])
+    rest = len(values) - limit
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def has_annotation_text(page) -> bool:
+    """True if an annotation (a comment, a text box) on the page holds text.
+
+    Only a hint for the no-text error, so a broken annotation counts as none.
+    Not page.annots, which resolves every reference and recurses without end
+    on pdfplumber's federal-register-2020-17221.pdf (/P -> page -> /Parent...).
+    """
+    try:
+        refs = resolve1(page.page_obj.attrs.get("Annots")) or []
+        return any(
+            isinstance(annot := resolve1(ref), dict) and bool(annot.get("Contents"))
+            for ref in refs
+        )
+    except Exception:
+        return False
+
+
+def read_page(page) -> dict:
+    """Every call into pdfplumber for one page, so only these failures are the PDF's."""
     return {
-        "page_number": page_number,
         "width": float(page.width),
         "height": float(page.height),
+        "words": page.extract_words(
+            keep_blank_chars=False,
+            use_text_flow=False,
+            extra_attrs=["fontname", "size"],
+        ),
+        "rects": page.rects,
+        "chars": page.chars,
+        "images": page.images,
+        "annotation_text": has_annotation_text(page),
+    }
+
+
+def objects_to_record(objects: dict, page_number: int) -> dict:
+    """read_page()'s objects -> {"page_number", "width", "height", "words", "rects"}."""
+    return {
+        "page_number": page_number,
+        "width": objects["width"],
+        "height": objects["height"],
         "words": [
             {k: w[k] for k in WORD_KEYS} | {"upright": w.get("upright", True)}
-            for w in words
+            for w in objects["words"]
         ],
-        "rects": [{k: r.get(k) for k in RECT_KEYS} for r in page.rects],
+        "rects": [{k: r.get(k) for k in RECT_KEYS} for r in objects["rects"]],
     }
+
+
+def objects_to_stats(objects: dict, page_number: int) -> dict:
+    """What the no-silent-loss checks need from a page: glyph counts and hints."""
+    glyphs = [c["text"] for c in objects["chars"] if not c["text"].isspace()]
+    undecodable = [g for g in glyphs if is_undecodable(g)]
+    return {
+        "page_number": page_number,
+        "glyphs": len(glyphs),
+        "undecodable": len(undecodable),
+        "undecodable_examples": sorted(set(undecodable))[:MAX_EXAMPLES],
+        "images": len(objects["images"]),
+        "annotation_text": objects["annotation_text"],
+        "words_off_page": sum(
+            1
+            for w in objects["words"]
+            if is_off_page(w, objects["width"], objects["height"])
+        ),
+    }
+
+
+def open_pdf(fh):
+    """pdfplumber.open on an open binary file, with the failure mapped to a reason.
+
+    pdfminer tries the empty password itself, so an owner-password-only file opens.
+    """
+    try:
+        return pdfplumber.open(fh)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        cause = cause_of(exc)
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise EncryptedPdf("the empty password does not open it") from exc
+        if isinstance(cause, PDFEncryptionError):
+            raise EncryptedPdf(f"unsupported encryption ({describe(exc)})") from exc
+        raise DamagedPdf(f"cannot open it ({describe(exc)})") from exc
+
+
+def list_pages(pdf) -> list:
+    """pdf.pages, with a failure to walk the page tree mapped to DamagedPdf."""
+    try:
+        return list(pdf.pages)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise DamagedPdf(f"cannot list its pages ({describe(exc)})") from exc
+
+
+def count_objects(doc) -> int | None:
+    """How many distinct objects the cross-reference tables list, or None."""
+    try:
+        return len({objid for xref in doc.xrefs for objid in xref.get_objids()})
+    except Exception:
+        return None
+
+
+def declared_page_count(doc) -> int | None:
+    """The page tree root's /Count, or None when it is not a number.
+
+    Raises DamagedPdf when the catalog has no page tree at all.
+    """
+    try:
+        tree = resolve1(doc.catalog.get("Pages"))
+        count = resolve1(tree.get("Count")) if isinstance(tree, dict) else None
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise DamagedPdf(f"cannot read the page tree ({describe(exc)})") from exc
+    if not isinstance(tree, dict):
+        raise DamagedPdf("the catalog has no page tree (/Root /Pages)")
+    if isinstance(count, int) and not isinstance(count, bool):
+        return count
+    return None
+
+
+def check_page_count(pages_found: int, declared: int | None, objects: int | None):
+    """Raise when fewer pages were found than the page tree declares.
+
+    A /Count larger than the number of objects in the file cannot be true (each
+    page is an object), so it is a warning, not lost pages: pdf.js's
+    poppler-67295-0.pdf declares 9999999999 pages and has one.
+    """
+    if declared is None or pages_found >= declared:
+        if pages_found == 0:
+            raise NoPages("the page tree is empty")
+        return
+    if objects is not None and declared > objects:
+        warnings.warn(
+            f"the page tree declares {declared} pages, more than the {objects} "
+            f"objects in the file; read the {pages_found} found",
+            ExtractWarning,
+            stacklevel=2,
+        )
+        if pages_found == 0:
+            raise NoPages("the page tree is empty")
+        return
+    if pages_found == 0:
+        raise DamagedPdf(f"the page tree declares {declared} pages but has none")
+    raise IncompletePdf(
+        f"found {pages_found} of the {declared} pages the page tree declares"
+    )
+
+
+def check_failed_pages(failures: list[tuple[int, str]], page_count: int):
+    """Raise DamagedPdf if no page could be read, IncompletePdf if some could not."""
+    if not failures:
+        return
+    named = list_examples([f"page {n} ({why})" for n, why in failures])
+    if len(failures) == page_count:
+        raise DamagedPdf(f"no page could be read: {named}")
+    raise IncompletePdf(f"{len(failures)} of {page_count} pages unreadable: {named}")
+
+
+def check_text(stats: list[dict], max_undecodable_share: float = 0.5):
+    """Raise when the pages hold no characters or mostly undecodable ones.
+
+    `stats` is one objects_to_stats() per page read. Pages
+    that are undecodable, or images without text, in an otherwise good file
+    are warnings.
+    """
+    glyphs = sum(s["glyphs"] for s in stats)
+    if glyphs == 0:
+        if any(s["annotation_text"] for s in stats):
+            raise NoTextLayer("its only text is in annotations (comments)")
+        raise NoTextLayer(f"no characters on any of its {len(stats)} pages")
+    undecodable = sum(s["undecodable"] for s in stats)
+    examples = sorted({e for s in stats for e in s["undecodable_examples"]})
+    if undecodable > max_undecodable_share * glyphs:
+        raise UndecodableText(
+            f"{undecodable} of {glyphs} glyphs unmapped, e.g. {list_examples(examples)}"
+        )
+    garbled = [
+        s["page_number"]
+        for s in stats
+        if s["glyphs"] and s["undecodable"] > max_undecodable_share * s["glyphs"]
+    ]
+    if garbled:
+        warnings.warn(
+            f"text not decodable on page {list_examples(garbled)}",
+            ExtractWarning,
+            stacklevel=2,
+        )
+    off_page = [s["page_number"] for s in stats if s["words_off_page"]]
+    if off_page:
+        warnings.warn(
+            f"words outside the page box on page {list_examples(off_page)}",
+            ExtractWarning,
+            stacklevel=2,
+        )
+    scanned = [s["page_number"] for s in stats if not s["glyphs"] and s["images"]]
+    if scanned:
+        warnings.warn(
+            f"images but no text (scanned?) on page {list_examples(scanned)}",
+            ExtractWarning,
+            stacklevel=2,
+        )
+
+
+class _LogToWarnings(logging.Handler):
+    """Turns pdfminer's logged complaints into ExtractWarnings, once each."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record):
+        message = record.getMessage()
+        if message not in self.seen and len(self.seen) < MAX_EXAMPLES:
+            self.seen.add(message)
+            warnings.warn(f"pdfminer: {message}", ExtractWarning, stacklevel=2)
+
+
+@contextmanager
+def pdfminer_log_as_warnings():
+    """While reading, pdfminer's log ("Data-loss while decompressing...") goes to
+    warnings instead of stderr, where it would break the CLI's one-line error."""
+    logger = logging.getLogger("pdfminer")
+    handler = _LogToWarnings()
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def sniff(path: Path):
+    """Raise NotAPdf unless the file has a %PDF header in its first kilobyte."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if not head:
+        raise NotAPdf("the file is empty (0 bytes)")
+    if b"%PDF" not in head:
+        raise NotAPdf(f"starts with {head[:8]!r}")
 
 
 def iter_pages(path: str | Path) -> Iterator[dict]:
     """Yield one record per page of the PDF at `path`, in order.
 
-    Raises NotAPdf, EncryptedPdf, DamagedPdf or NoPages.
+    Raises NotAPdf, EncryptedPdf, DamagedPdf, NoPages, IncompletePdf before the
+    first page; DamagedPdf, IncompletePdf, NoTextLayer or UndecodableText after
+    the last one, so read to the end. Warns ExtractWarning for doubtful pages.
     """
     path = Path(path)
-    with path.open("rb") as fh:
-        head = fh.read(1024)
-    if b"%PDF" not in head:
-        raise NotAPdf(f"starts with {head[:8]!r}")
-    try:
-        pdf = pdfplumber.open(path)
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise EncryptedPdf() from exc
-        raise DamagedPdf(str(cause)) from exc
-    with pdf:
-        if not pdf.pages:
-            raise NoPages()
-        for index, page in enumerate(pdf.pages, start=1):
+    sniff(path)
+    # Not `with pdf:`: PDF.close() walks the page tree again and would raise
+    # on the files that list_pages() just reported; the stream is ours to close.
+    with path.open("rb") as fh, pdfminer_log_as_warnings():
+        pdf = open_pdf(fh)
+        pages = list_pages(pdf)
+        declared = declared_page_count(pdf.doc)
+        check_page_count(len(pages), declared, count_objects(pdf.doc))
+        failures, stats = [], []
+        for page_number, page in enumerate(pages, start=1):
             try:
-                yield page_to_record(page, index)
+                objects = read_page(page)
+            except MemoryError:
+                raise
+            except Exception as exc:
+                failures.append((page_number, describe(exc)))
+                continue
             finally:
                 page.close()
+            stats.append(objects_to_stats(objects, page_number))
+            yield objects_to_record(objects, page_number)
+        check_failed_pages(failures, len(pages))
+        check_text(stats)
