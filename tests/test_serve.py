@@ -1,0 +1,389 @@
+"""hmic serve: metadata.yml, the views and canned queries, and safe defaults.
+
+The register is built in tmp_path with the register's own migrations and
+hand-written rows following pipeline/SCHEMA.md; `write_pdf` makes a real
+three-page PDF so the /corpus/ links can be followed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlite_utils import Database
+
+from pipeline.cli import cli
+from pipeline.migrations import migrate
+from pipeline.serve import (
+    NotARegister,
+    ensure_views,
+    load_metadata,
+    prepare_database,
+    register_datasette,
+)
+
+PDF_NAME = "peel-2016-test-force.pdf"
+KNOWN_PHRASE = "supervises investigations of domestic abuse"
+KNOWN_TEXT = (
+    "The force should improve how it supervises investigations of domestic abuse, "
+    "so that victims are kept informed."
+)
+
+
+def write_pdf(path: Path, page_texts: list[str]) -> Path:
+    """Write a minimal valid PDF with one line of Helvetica text per page."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None]
+    page_ids = []
+    for text in page_texts:
+        stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+        objects.append(
+            f"<< /Length {len(stream)} >>\nstream\n" + stream.decode() + "\nendstream"
+        )
+        content_id = len(objects)
+        objects.append(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 "
+            f"/BaseFont /Helvetica >> >> >> /Contents {content_id} 0 R >>"
+        )
+        page_ids.append(len(objects))
+    kids = " ".join(f"{page_id} 0 R" for page_id in page_ids)
+    objects[1] = f"<< /Type /Pages /Kids [{kids}] /Count {len(page_ids)} >>"
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{obj}\nendobj\n".encode("latin-1")
+    xref_at = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    body += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    body += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
+        f"startxref\n{xref_at}\n%%EOF\n"
+    ).encode()
+    path.write_bytes(body)
+    return path
+
+
+def _report(report_id, title, published, kind="inspection", force="Test Force"):
+    return {
+        "id": report_id,
+        "content_hash": report_id,
+        "sha256": report_id * 4,
+        "file_name": PDF_NAME,
+        "path": f"corpus/{PDF_NAME}",
+        "title": title,
+        "published": published,
+        "inspectorates": '["HMIC"]',
+        "force": force,
+        "kind": kind,
+        "pages": 3,
+        "extractor_version": "test",
+        "ingested_at": "2024-05-01T10:00:00Z",
+        "response_due": None,
+        "warnings": "[]",
+    }
+
+
+def _item(item_id, kind, text, report_id, published, created_at, **analyst):
+    return {
+        "id": item_id,
+        "kind": kind,
+        "text": text,
+        "status": "open",
+        "first_report_id": report_id,
+        "first_published": published,
+        "created_at": created_at,
+        "updated_at": created_at,
+        **analyst,
+    }
+
+
+def _occurrence(occ_id, item_id, report_id, position, page, text, **tracker):
+    return {
+        "id": occ_id,
+        "item_id": item_id,
+        "report_id": report_id,
+        "kind": "recommendation",
+        "number": str(position + 1),
+        "page": page,
+        "text": text,
+        "position": position,
+        "match_score": 100,
+        **tracker,
+    }
+
+
+def build_register(root: Path) -> tuple[Path, Path]:
+    """Build a small register and corpus under `root`; return (db, corpus)."""
+    corpus = root / "corpus"
+    corpus.mkdir()
+    write_pdf(corpus / PDF_NAME, ["Title page", "Recommendations", KNOWN_TEXT[:60]])
+    db_path = root / "register.db"
+    db = Database(db_path)
+    db.enable_wal()
+    migrate(db)
+    db["reports"].insert_all(
+        [
+            _report(
+                "r2015", "PEEL: Police effectiveness 2015 - Test Force", "2016-02-18"
+            ),
+            _report(
+                "r2016", "PEEL: Police effectiveness 2016 - Test Force", "2017-03-02"
+            ),
+            _report(
+                "t2017", "Test Force HMIC tracker, June 2017", "2017-06-30", "tracker"
+            ),
+        ]
+    )
+    db["items"].insert_all(
+        [
+            _item("i-dom", "area_for_improvement", KNOWN_TEXT, "r2015", "2016-02-18",
+                  "2024-04-01T09:00:00Z", rag="red", owner="DCI Jones",
+                  target_date="2017-01-31"),
+            _item("i-vul", "recommendation", "The force should assess vulnerability "
+                  "at first contact.", "r2015", "2016-02-18", "2024-04-01T09:00:00Z",
+                  status="closed", rag="green"),
+            _item("i-new", "cause_of_concern", "The force does not understand the "
+                  "demand it faces from missing children.", "r2016", "2017-03-02",
+                  "2024-05-01T10:00:00Z", deadline_date="2017-09-02"),
+        ]
+    )  # fmt: skip
+    db["occurrences"].insert_all(
+        [
+            _occurrence("o1", "i-dom", "r2015", 0, 2, KNOWN_TEXT),
+            _occurrence("o2", "i-vul", "r2015", 1, 3, "The force should assess ..."),
+            _occurrence("o3", "i-new", "r2016", 0, 2, "The force does not ..."),
+            _occurrence("o4", "i-dom", "r2016", 1, 3, KNOWN_TEXT),
+            _occurrence("o5", "i-dom", "t2017", 0, 2, KNOWN_TEXT,
+                        status_printed="on-going",
+                        source_report="PEEL: Police effectiveness 2015"),
+        ]
+    )  # fmt: skip
+    db["status_history"].insert(
+        {
+            "item_id": "i-dom",
+            "field": "status",
+            "value": "in_progress",
+            "printed": "on-going",
+            "date": "2017-06-30",
+            "source": "tracker",
+            "report_id": "t2017",
+            "recorded_at": "2024-05-01T10:00:00Z",
+        }
+    )
+    db.conn.close()
+    return db_path, corpus
+
+
+@pytest.fixture
+def register(tmp_path):
+    return build_register(tmp_path)
+
+
+def datasette_get(datasette, path: str):
+    """GET `path` from an in-process Datasette; return the httpx response."""
+    return asyncio.run(datasette.client.get(path))
+
+
+def test_metadata_names_only_tables_and_columns_that_exist(register):
+    db_path, _ = register
+    prepare_database(db_path)
+    metadata = load_metadata()
+    tables = metadata["databases"]["register"]["tables"]
+    connection = sqlite3.connect(db_path)
+    missing = []
+    for table, table_metadata in tables.items():
+        columns = {
+            row[1] for row in connection.execute(f"PRAGMA table_info([{table}])")
+        }
+        if not columns:
+            missing.append(table)
+        named = set(table_metadata.get("columns", {})) | set(
+            table_metadata.get("units", {})
+        )
+        for facet in table_metadata.get("facets", []):
+            named |= set(facet.values()) if isinstance(facet, dict) else {facet}
+        missing += [f"{table}.{column}" for column in sorted(named - columns)]
+    assert missing == [], f"metadata.yml names what the register lacks: {missing[:5]}"
+    assert metadata["title"] and metadata["description_html"]
+
+
+def test_metadata_describes_every_table_and_view_of_the_register(register):
+    db_path, _ = register
+    prepare_database(db_path)
+    described = set(load_metadata()["databases"]["register"]["tables"])
+    with sqlite3.connect(db_path) as connection:
+        names = {
+            name
+            for (name,) in connection.execute(
+                "select name from sqlite_master where type in ('table', 'view') "
+                "and name not like 'items_fts%' and name not like 'sqlite_%'"
+            )
+        }
+    assert sorted(names - described) == []
+
+
+@pytest.fixture
+def datasette(register):
+    db_path, corpus = register
+    prepare_database(db_path)
+    return register_datasette(db_path, corpus_dir=corpus)
+
+
+CANNED_QUERY_PARAMS = {
+    "open_items_by_force_and_kind": "",
+    "red_and_overdue": "as_of=2024-01-01",
+    "items_repeated_across_reports": "",
+    "report_items": "report_id=r2016",
+    "item_history": "item_id=i-dom",
+    "latest_ingest": "",
+    "tracker_statuses": "report_id=t2017",
+    "search_items": "q=" + KNOWN_PHRASE.replace(" ", "+"),
+}
+
+
+def test_every_read_query_is_checked_here():
+    queries = load_metadata()["databases"]["register"]["queries"]
+    read_queries = {name for name, query in queries.items() if not query.get("write")}
+    assert read_queries == set(CANNED_QUERY_PARAMS)
+
+
+@pytest.mark.parametrize("name", sorted(CANNED_QUERY_PARAMS))
+def test_canned_query_runs_and_returns_rows(datasette, name):
+    response = datasette_get(
+        datasette, f"/register/{name}.json?_shape=array&{CANNED_QUERY_PARAMS[name]}"
+    )
+    assert response.status_code == 200, response.text
+    assert response.json(), f"{name} returned no rows"
+
+
+def test_canned_query_results(datasette):
+    def rows(name):
+        path = f"/register/{name}.json?_shape=array&{CANNED_QUERY_PARAMS[name]}"
+        return datasette_get(datasette, path).json()
+
+    by_force = {(r["force"], r["kind"]): r["open_items"] for r in rows(
+        "open_items_by_force_and_kind")}  # fmt: skip
+    assert by_force == {
+        ("Test Force", "area_for_improvement"): 1,
+        ("Test Force", "cause_of_concern"): 1,
+    }
+    assert [(r["item_id"], r["why"]) for r in rows("red_and_overdue")] == [
+        ("i-dom", "red and overdue"),
+        ("i-new", "overdue"),
+    ]
+    [repeated] = rows("items_repeated_across_reports")
+    assert (repeated["item_id"], repeated["times"], repeated["in_inspections"]) == (
+        "i-dom",
+        3,
+        2,
+    )
+    assert repeated["since"] == "2016-02-18"
+    assert [r["item_id"] for r in rows("report_items")] == ["i-new", "i-dom"]
+    assert rows("report_items")[1]["pdf"] == f"/corpus/{PDF_NAME}#page=3"
+    assert [r["value"] for r in rows("item_history")] == ["in_progress"]
+    assert [r["item_id"] for r in rows("latest_ingest")] == ["i-new"]
+    [tracker] = rows("tracker_statuses")
+    assert (tracker["tracker_status"], tracker["recorded_as"]) == (
+        "on-going",
+        "in_progress",
+    )
+    [found] = rows("search_items")
+    assert found["item_id"] == "i-dom" and "[" in found["matched"]
+    assert found["first_report"].startswith("PEEL: Police effectiveness 2015")
+
+
+def test_item_register_facets_and_searches(datasette):
+    response = datasette_get(
+        datasette,
+        "/register/item_register.json?_search=domestic+abuse&_shape=objects",
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [row["item_id"] for row in body["rows"]] == ["i-dom"]
+    facets = body["facet_results"]
+    assert {"kind", "status", "rag", "force", "inspectorates", "year"} <= set(facets)
+
+
+def test_pdf_cells_render_as_links_and_the_pdf_is_served(datasette):
+    html = datasette_get(datasette, "/register/item_register").text
+    assert f'<a href="/corpus/{PDF_NAME}#page=2" class="pdf-link">' in html
+    response = datasette_get(datasette, f"/corpus/{PDF_NAME}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/pdf")
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_read_only_by_default(datasette, register):
+    db_path, corpus = register
+    queries = datasette.metadata("queries", database="register")
+    assert not [name for name, query in queries.items() if query.get("write")]
+    assert datasette.get_database("register").is_mutable is False
+    response = datasette_get(
+        datasette, "/register.json?sql=update+items+set+status%3D%27closed%27"
+    )
+    assert response.status_code == 400
+    with sqlite3.connect(db_path) as connection:
+        statuses = dict(connection.execute("select id, status from items"))
+    assert statuses["i-dom"] == "open"
+    editable = register_datasette(db_path, corpus_dir=corpus, edit=True)
+    assert "set_status" in editable.metadata("queries", database="register")
+    assert editable.get_database("register").is_mutable is True
+
+
+@pytest.mark.parametrize("name", ["search_items", "report_items", "item_history"])
+def test_canned_query_form_opens_without_parameters(datasette, name):
+    response = datasette_get(datasette, f"/register/{name}")
+    assert response.status_code == 200
+    assert 'class="message-error"' not in response.text
+
+
+def test_metadata_follows_the_database_name(tmp_path):
+    metadata = load_metadata("other")
+    assert set(metadata["databases"]) == {"other"}
+    assert "search_items" in metadata["databases"]["other"]["queries"]
+
+
+def test_prepare_database_folds_the_wal_in_for_immutable_serving(register):
+    db_path, _ = register
+    writer = sqlite3.connect(db_path)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("update items set owner = 'Supt Khan' where id = 'i-new'")
+    writer.commit()
+    prepare_database(db_path)
+    writer.close()
+    immutable = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True)
+    owner = immutable.execute("select owner from items where id = 'i-new'").fetchone()
+    assert owner == ("Supt Khan",)
+
+
+def test_ensure_views_is_idempotent_and_takes_a_sqlite_utils_database(register):
+    db = Database(register[0])
+    ensure_views(db)
+    ensure_views(db)
+    assert {"item_register", "occurrence_sources"} <= set(db.view_names())
+
+
+def test_prepare_database_refuses_what_is_not_a_register(tmp_path):
+    with pytest.raises(NotARegister, match="run `make ingest` first"):
+        prepare_database(tmp_path / "absent.db")
+    Database(tmp_path / "other.db")["t"].insert({"x": 1})
+    with pytest.raises(NotARegister, match="no reports, items, occurrences table"):
+        prepare_database(tmp_path / "other.db")
+
+
+def test_serve_command_names_the_missing_register(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "absent.db")])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "absent.db: no register here; run `make ingest` first" in result.stderr
+
+
+def test_serve_help_shows_the_options():
+    result = CliRunner().invoke(cli, ["serve", "--help"], catch_exceptions=False)
+    assert result.exit_code == 0
+    for option in ("--db", "--port", "--corpus", "--edit", "127.0.0.1"):
+        assert option in result.stdout
