@@ -26,8 +26,8 @@ CSS = """
   @bottom-right { content: counter(page); font: 9pt Helvetica, Arial, sans-serif; }
 }
 @page :first { @top-left { content: none; border: none; } }
-body { font: 10.5pt/1.42 "Liberation Sans", Arial, Helvetica, sans-serif; color: #1d1d1b;
-  margin: 0; }
+body { font: 10.5pt/1.42 "Liberation Sans", Arial, sans-serif;
+  color: #1d1d1b; margin: 0; }
 h1 { font-size: 24pt; line-height: 1.2; color: #2b3f6c; margin: 2.2cm 0 0.6cm; }
 h2 { font-size: 14pt; color: #2b3f6c; margin: 1.1em 0 0.45em; break-after: avoid; }
 h3 { font-size: 11.5pt; margin: 0.9em 0 0.35em; break-after: avoid; }
@@ -40,11 +40,13 @@ li { margin: 0 0 0.25em; }
 ul.l0 { list-style-type: disc; }
 ul.l1 { list-style-type: "\\2013  "; }
 ul.l2 { list-style-type: square; }
-div.box { background: #e6edf5; border-left: 4pt solid #2b3f6c; padding: 0.5em 0.9em 0.2em;
+div.box { background: #e6edf5; border-left: 4pt solid #2b3f6c;
+  padding: 0.5em 0.9em 0.2em;
   margin: 0.5em 0 0.9em; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; font-size: 9pt;
   line-height: 1.3; }
-th, td { border: 0.6pt solid #666; padding: 3pt 4pt; vertical-align: top; text-align: left; }
+th, td { border: 0.6pt solid #666; padding: 3pt 4pt; vertical-align: top;
+  text-align: left; }
 th { background: #d5dce8; }
 tr { break-inside: avoid; }
 td.rag-red { background: #f4b6b0; } td.rag-amber { background: #fbd89a; }
@@ -173,9 +175,8 @@ def source_to_html(source: Source) -> str:
         classes = ["pagebreak"] if number else []
         if columns == 2 and number:
             classes.append("columns")
-        sections.append(
-            f'<div class="{" ".join(classes)}">{blocks_to_html(tuple(page_blocks))}</div>'
-        )
+        inner = blocks_to_html(tuple(page_blocks))
+        sections.append(f'<div class="{" ".join(classes)}">{inner}</div>')
     title = html.escape(str(meta.get("title", "")))
     return (
         f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
