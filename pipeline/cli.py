@@ -46,6 +46,221 @@ def extract(pdf_path):
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
+# --- ingest --------------------------------------------------------------------
+
+register_db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="The register (SQLite) to read or write.",
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@register_db_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Files extracted at once.  [default: all cores]",
+)
+@click.option(
+    "--reextract",
+    is_flag=True,
+    help="Extract files already loaded again; ids and analysts' fields are kept.",
+)
+def ingest(paths, db_path, workers, reextract):
+    """Load every new PDF in PATHS (files or folders; default corpus/).
+
+    The register is output/register.db unless --db says otherwise. Files
+    already loaded (same bytes, or the same report re-saved) are skipped.
+    Exits 1 when any file failed, after loading the rest.
+
+    \b
+    Example:
+        hmic ingest --workers 2 corpus/
+    """
+    from pipeline.ingest import ingest_paths, summary_lines
+
+    if not paths:
+        paths = ("corpus/",)
+    summary = ingest_paths(db_path, paths, workers=workers, reextract=reextract)
+    for line in summary_lines(summary):
+        click.echo(line, err=True)
+    sys.exit(summary.exit_code)
+
+
+# --- export --------------------------------------------------------------------
+
+
+@cli.command()
+@register_db_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json"]),
+    default="json",
+    show_default=True,
+    help="Output format (contract §2).",
+)
+def export(db_path, output_format):
+    """Print the whole register as JSON (contract §2), in a fixed order.
+
+    \b
+    Example:
+        hmic export --db output/register.db --format json > register.json
+    """
+    from pathlib import Path
+
+    from pipeline.export import export_json
+    from pipeline.register import open_register
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    text = export_json(open_register(db_path))
+    sys.stdout.write(text)
+
+
+# --- status --------------------------------------------------------------------
+
+
+def _record(db_path, item_id, field_name, value, note):
+    """Record an analyst's change and print the item's new state."""
+    from pathlib import Path
+
+    from pipeline.register import UnknownItem, open_register, record_change
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    try:
+        db = open_register(db_path)
+        item = record_change(db, item_id, field_name, value, note=note)
+    except UnknownItem as exc:
+        raise click.ClickException(f"{item_id}: no such item in {db_path}") from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{item['id']} status={item['status']} rag={item['rag']} "
+        f"owner={item['owner']} target_date={item['target_date']}"
+    )
+
+
+ANALYST_STATUSES = ["open", "in_progress", "pending_sign_off", "closed", "superseded"]
+ANALYST_STATUSES += ["red", "amber", "green"]  # RAG grades, kept beside the status
+note_option = click.option("--note", default=None, help="Why; kept in the history.")
+
+
+@cli.command()
+@click.argument("item_id")
+@click.argument(
+    "status",
+    type=click.Choice(ANALYST_STATUSES),
+)
+@note_option
+@register_db_option
+def status(item_id, status, note, db_path):
+    """Set an item's status (or its RAG grade: red, amber, green) as an analyst.
+
+    The change is dated now and kept in status_history; ingest never
+    overwrites it with an older tracker's status.
+
+    \b
+    Example:
+        hmic status 1c3ec66a71e870c7 pending_sign_off --note "evidence sent to HMIC"
+    """
+    field_name = "rag" if status in ("red", "amber", "green") else "status"
+    _record(db_path, item_id, field_name, status, note)
+
+
+# --- owner ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("item_id")
+@click.argument("name")
+@note_option
+@register_db_option
+def owner(item_id, name, note, db_path):
+    """Set who owns an item; earlier owners stay in the history.
+
+    \b
+    Example:
+        hmic owner 1c3ec66a71e870c7 "Head of Public Protection"
+    """
+    _record(db_path, item_id, "owner", name, note)
+
+
+# --- target --------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("item_id")
+@click.argument("target_date", metavar="DATE")
+@note_option
+@register_db_option
+def target(item_id, target_date, note, db_path):
+    """Set an item's target date (YYYY-MM-DD); each revision stays in the history.
+
+    \b
+    Example:
+        hmic target 1c3ec66a71e870c7 2018-03-31 --note "new custody IT in March"
+    """
+    _record(db_path, item_id, "target_date", target_date, note)
+
+
+# --- review-links --------------------------------------------------------------
+
+
+@cli.command("review-links")
+@register_db_option
+@click.option("--confirm", "confirm_id", type=int, help="Confirm link ID: one item.")
+@click.option("--split", "split_id", type=int, help="Split link ID: two items.")
+def review_links(db_path, confirm_id, split_id):
+    """List the links de-duplication was unsure about, or confirm or split one.
+
+    \b
+    Example:
+        hmic review-links
+        hmic review-links --split 12
+    """
+    from pathlib import Path
+
+    from pipeline.register import (
+        UnknownLink,
+        confirm_link,
+        open_register,
+        split_link,
+        unsure_links,
+    )
+
+    if confirm_id is not None and split_id is not None:
+        raise click.UsageError("use --confirm or --split, not both")
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    db = open_register(db_path)
+    try:
+        if confirm_id is not None:
+            link = confirm_link(db, confirm_id)
+        elif split_id is not None:
+            link = split_link(db, split_id)
+        else:
+            link = None
+    except UnknownLink as exc:
+        raise click.ClickException(f"link {exc.args[0]}: no such link") from exc
+    if link:
+        click.echo(f"link {link['id']}: confirmed={link['confirmed']}")
+        return
+    for row in unsure_links(db):
+        click.echo(
+            f"[{row['id']}] {row['kind']} score={row['score']} item={row['item_id']}\n"
+            f"  later   ({row['later_report']}): {row['later_text']}\n"
+            f"  earlier ({row['earlier_report']}): {row['earlier_text']}"
+        )
+
+
 # --- serve ---------------------------------------------------------------------
 
 

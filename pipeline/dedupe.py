@@ -1,0 +1,340 @@
+"""Ids, text similarity and the rules that decide when two printings are one item.
+
+Pure functions: values in, values out; register.py does the reading and
+writing. Scores are rapidfuzz's 0-100 scale on normalised text:
+
+- `score_repeat` (a later inspection restating an earlier one) is
+  `token_sort_ratio`, which forgives reordered clauses and light rewording
+  but not a different recommendation on the same topic.
+- `score_quote` (a tracker quoting a report) also takes `partial_ratio` when
+  one text is much shorter, because trackers quote the operative sentence
+  or add the cause of concern in front of it.
+
+The thresholds were measured on the seed committee paper's recommendations
+(tests/test_dedupe.py, `test_thresholds_separate_seed_pairs`): distinct
+recommendations on the same topic score at most 64, light rewordings (a
+word or two changed) at least 88, and a restatement that drops its last
+fifth 83-92: that band is linked but left for an analyst to confirm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz
+
+SURE = 85.0
+"""At or above: the same item, linked without review."""
+UNSURE = 70.0
+"""From here up to SURE: linked, but listed by `hmic review-links`."""
+WITHIN_REPORT = 95.0
+"""Two items of one report at or above this are one restated item."""
+RESPONSE_DAYS = 56
+"""The PCC's published response is due 56 days after the report."""
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case words only: quotes, dashes, punctuation and spacing unified.
+
+    >>> normalise_text("The force’s response —  to “domestic abuse”.")
+    "the force's response to domestic abuse"
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = re.sub(r"[^\w\s']", " ", text)
+    return " ".join(text.split())
+
+
+def short_hash(*parts: object, length: int = 16) -> str:
+    """A stable hex id from the JSON of `parts` (order matters)."""
+    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:length]
+
+
+def report_content_hash(document: dict) -> str:
+    """Hash of what a report says (metadata and items), not of its file bytes.
+
+    The same report re-saved by another program has other bytes but the same
+    content hash, so it is recognised and not loaded twice.
+    """
+    report = document["report"]
+    items = [
+        (item["kind"], item.get("number"), normalise_text(item["text"]))
+        for item in document["items"]
+    ]
+    return short_hash(
+        report.get("title"),
+        report.get("published"),
+        report.get("force"),
+        report.get("kind"),
+        items,
+        length=32,
+    )
+
+
+def item_id(report_id: str, kind: str, text: str) -> str:
+    """The stable id of a new item: its first report, its kind and its text."""
+    return short_hash("item", report_id, kind, normalise_text(text))
+
+
+def occurrence_id(report_id: str, position: int, text: str) -> str:
+    """Id of one printing of an item in one report."""
+    return short_hash("occurrence", report_id, position, normalise_text(text))
+
+
+def score_repeat(a: str, b: str) -> float:
+    """Similarity (0-100) of two items' texts for a repeat across inspections."""
+    return fuzz.token_sort_ratio(normalise_text(a), normalise_text(b))
+
+
+def score_quote(quote: str, text: str, *, min_length_ratio: float = 0.3) -> float:
+    """Similarity (0-100) of a tracker's quotation to an item's text.
+
+    A quotation that is a clean excerpt of the item (or the item an excerpt of
+    it) scores by `partial_ratio`, discounted a little so that whole matches
+    still rank first; very short excerpts are not trusted.
+    """
+    a, b = normalise_text(quote), normalise_text(text)
+    whole = fuzz.token_sort_ratio(a, b)
+    short, long = sorted((a, b), key=len)
+    if not long or len(short) / len(long) < min_length_ratio:
+        return whole
+    return max(whole, fuzz.partial_ratio(short, long) - 3)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item already in the register that a new printing might repeat."""
+
+    item_id: str
+    kind: str
+    text: str
+    force: str | None
+    first_published: str | None
+    report_title: str | None = None
+    tracker_only: bool = False
+    source_report: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """The item a printing joins, how sure, and how the two relate."""
+
+    item_id: str
+    score: float
+    sure: bool
+    link_kind: str  # "repeats" | "quotes"
+
+
+def is_force_compatible(a: str | None, b: str | None) -> bool:
+    """Same force, or one of them a national report (no force)."""
+    return a is None or b is None or normalise_text(a) == normalise_text(b)
+
+
+def is_date_compatible(
+    published: str | None, first_published: str | None, *, tracker: bool
+) -> bool:
+    """A tracker quotes only what was published before it; inspections may be
+    ingested in any order (the link is then oriented by date, not load order).
+    """
+    if not tracker or not published or not first_published:
+        return True
+    return first_published <= published
+
+
+def best_match(
+    item: dict,
+    *,
+    report: dict,
+    candidates: list[Candidate],
+    excluded: set[str] = frozenset(),
+    sure: float = SURE,
+    unsure: float = UNSURE,
+) -> Match | None:
+    """The candidate that `item` (contract §1 item of `report`) repeats or quotes.
+
+    When either side is a tracker the pair is a quotation: any kind, scored by
+    `score_quote`, with a bonus for the report a tracker names. Two
+    inspections must agree on kind. Returns None when nothing reaches `unsure`.
+    """
+    best: tuple[float, str, bool] | None = None
+    for candidate in candidates:
+        if candidate.item_id in excluded:
+            continue
+        score = score_candidate(item, report, candidate)
+        if score is not None and (
+            best is None or (score, candidate.item_id) > best[:2]
+        ):
+            best = (score, candidate.item_id, is_quotation(report, candidate))
+    if best is None or best[0] < unsure:
+        return None
+    return Match(best[1], best[0], best[0] >= sure, "quotes" if best[2] else "repeats")
+
+
+def is_quotation(report: dict, candidate: Candidate) -> bool:
+    """True when a tracker is on either side of the pair."""
+    return report.get("kind") == "tracker" or candidate.tracker_only
+
+
+def score_candidate(item: dict, report: dict, candidate: Candidate) -> float | None:
+    """The 0-100 score of `item` against `candidate`, or None when the rules
+    (force, kind, publication dates) rule the pair out."""
+    if not is_force_compatible(report.get("force"), candidate.force):
+        return None
+    published = report.get("published")
+    if not is_quotation(report, candidate):
+        if candidate.kind != item["kind"]:
+            return None
+        return score_repeat(item["text"], candidate.text)
+    tracker_first = candidate.tracker_only and report.get("kind") != "tracker"
+    quoted, quoting = (published, candidate.first_published)
+    if not tracker_first:
+        quoted, quoting = quoting, quoted
+    if not is_date_compatible(quoting, quoted, tracker=True):
+        return None  # a tracker quotes only what was published before it
+    title = report.get("title") if tracker_first else candidate.report_title
+    source = candidate.source_report if tracker_first else item.get("source_report")
+    score = score_quote(item["text"], candidate.text) + source_bonus(source, title)
+    return min(score, 100.0)
+
+
+def source_bonus(source_report: str | None, title: str | None, bonus=5.0) -> float:
+    """A few points when a tracker names the candidate's report by its title."""
+    if not source_report or not title:
+        return 0.0
+    return bonus if fuzz.token_set_ratio(source_report, title) >= 80 else 0.0
+
+
+def superseding_index(items: list[dict], index: int) -> int | None:
+    """In a tracker, the item that item `index`'s "superseded by ..." names.
+
+    "superseded by the Red recommendation shown above from PEEL Effectiveness
+    2015" names the item whose `source_report` is "PEEL Effectiveness Report
+    2015"; None when no other item's source report is named.
+    """
+    match = re.search(r"supersed\w* by (.+)", items[index].get("status") or "", re.I)
+    if not match:
+        return None
+    scored = [
+        (fuzz.token_set_ratio(normalise_text(match.group(1)),
+                              normalise_text(other["source_report"])), n)
+        for n, other in enumerate(items)
+        if n != index and other.get("source_report")
+    ]  # fmt: skip
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] >= 80 else None
+
+
+def collapse_restatements(items: list[dict], threshold=WITHIN_REPORT) -> list[int]:
+    """For each item, the index of the first item of the same report it restates.
+
+    The extractor already drops restatements (contract §1), so this catches
+    what slips through; `result[i] == i` for an item stated once.
+
+    >>> collapse_restatements([{"kind": "recommendation", "text": "Do x."},
+    ...                        {"kind": "recommendation", "text": "Do x"}])
+    [0, 0]
+    """
+    firsts: list[int] = []
+    for index, item in enumerate(items):
+        first = index
+        for earlier in sorted(set(firsts)):
+            other = items[earlier]
+            if other["kind"] == item["kind"] and (
+                score_repeat(other["text"], item["text"]) >= threshold
+            ):
+                first = earlier
+                break
+        firsts.append(first)
+    return firsts
+
+
+_ADDRESSEE = re.compile(
+    r"^(?:we (?:also |further )?recommend that,?\s*(?:within [^,]+, )?|"
+    r"hmic(?:frs)? recommends that\s*)?(?P<who>[\w'’ ,-]{3,80}?)\s+"
+    r"(?:should|must|to|immediately|undertakes|ensures|takes|engages)\b",
+    re.IGNORECASE,
+)
+
+
+def text_to_addressee(text: str) -> str | None:
+    """Who an item asks to act: "the force", "Chief constables", or None.
+
+    >>> text_to_addressee("Every force in England and Wales should publish a plan.")
+    'Every force in England and Wales'
+    """
+    match = _ADDRESSEE.match(text.strip())
+    if not match:
+        return None
+    who = match.group("who").strip(" ,")
+    return who if len(who.split()) <= 8 else None
+
+
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "nine": 9, "twelve": 12, "eighteen": 18, "a": 1,
+}  # fmt: skip
+_DEADLINE = re.compile(
+    r"\b(?P<phrase>(?:within|in the next) (?P<n>\d+|[a-z]+) (?P<unit>months?|weeks?)"
+    r"|by (?P<month>january|february|march|april|may|june|july|august|september"
+    r"|october|november|december) (?P<year>\d{4})|immediately)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "january february march april may june july august september october "
+    "november december"
+).split()
+
+
+def text_to_deadline(text: str, published: str | None) -> tuple[str | None, str | None]:
+    """The deadline as printed and as an ISO date computed from `published`.
+
+    >>> text_to_deadline("Within six months, the force should ...", "2017-03-02")
+    ('Within six months', '2017-09-02')
+    """
+    match = _DEADLINE.search(text)
+    if not match:
+        return None, None
+    phrase = match.group("phrase")
+    if match.group("month"):
+        month = _MONTHS.index(match.group("month").lower()) + 1
+        first = date(int(match.group("year")), month, 1)
+        last = add_months(first, 1) - timedelta(days=1)
+        return phrase, last.isoformat()
+    if not published:
+        return phrase, None
+    start = date.fromisoformat(published)
+    if phrase.lower() == "immediately":
+        return phrase, start.isoformat()
+    raw = match.group("n").lower()
+    count = int(raw) if raw.isdigit() else _NUMBERS.get(raw)
+    if count is None:
+        return phrase, None
+    if match.group("unit").lower().startswith("week"):
+        return phrase, (start + timedelta(weeks=count)).isoformat()
+    return phrase, add_months(start, count).isoformat()
+
+
+def add_months(start: date, months: int) -> date:
+    """`start` moved on by whole months, clamped to the month's last day."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def response_due(published: str | None, days: int = RESPONSE_DAYS) -> str | None:
+    """The date the PCC's published response is due, or None without a date."""
+    if not published:
+        return None
+    return (date.fromisoformat(published) + timedelta(days=days)).isoformat()

@@ -1,0 +1,225 @@
+"""Numbered schema migrations for output/register.db; each keeps existing rows.
+
+A migration is a function of the open `Database`. `migrate` applies the ones
+not yet recorded in `schema_migrations`, each in its own `BEGIN IMMEDIATE`
+transaction, so two ingests started at once cannot both apply the same one.
+Never edit a migration that has shipped: add a new one (`ALTER TABLE ... ADD
+COLUMN`, `table.transform(...)`), so a register holding years of analysts'
+work is upgraded in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    file_name TEXT,
+    path TEXT,
+    title TEXT,
+    published TEXT,
+    inspectorates TEXT,
+    force TEXT,
+    kind TEXT NOT NULL DEFAULT 'inspection',
+    pages INTEGER,
+    extractor_version TEXT,
+    ingested_at TEXT,
+    reextracted_at TEXT,
+    response_due TEXT,
+    warnings TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS reports_content_hash ON reports(content_hash);
+CREATE INDEX IF NOT EXISTS reports_published ON reports(published);
+CREATE INDEX IF NOT EXISTS reports_force ON reports(force);
+
+CREATE TABLE IF NOT EXISTS report_files (
+    sha256 TEXT PRIMARY KEY,
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    file_name TEXT,
+    path TEXT,
+    first_seen TEXT
+);
+CREATE INDEX IF NOT EXISTS report_files_report_id ON report_files(report_id);
+
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    addressee TEXT,
+    deadline_text TEXT,
+    deadline_date TEXT,
+    status TEXT NOT NULL DEFAULT 'open',
+    status_printed TEXT,
+    rag TEXT,
+    owner TEXT,
+    target_date TEXT,
+    target_revisions INTEGER NOT NULL DEFAULT 0,
+    notes TEXT,
+    closure_evidence TEXT,
+    first_report_id TEXT REFERENCES reports(id),
+    first_published TEXT,
+    missing_since TEXT,
+    created_at TEXT,
+    updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS items_kind ON items(kind);
+CREATE INDEX IF NOT EXISTS items_status ON items(status);
+CREATE INDEX IF NOT EXISTS items_first_report_id ON items(first_report_id);
+CREATE INDEX IF NOT EXISTS items_owner ON items(owner);
+
+CREATE TABLE IF NOT EXISTS occurrences (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id),
+    report_id TEXT NOT NULL REFERENCES reports(id),
+    kind TEXT NOT NULL,
+    number TEXT,
+    page INTEGER,
+    text TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    parent_item_id TEXT REFERENCES items(id),
+    source_report TEXT,
+    status_printed TEXT,
+    match_score REAL,
+    missing_since TEXT
+);
+CREATE INDEX IF NOT EXISTS occurrences_item_id ON occurrences(item_id);
+CREATE INDEX IF NOT EXISTS occurrences_report_id ON occurrences(report_id, position);
+CREATE INDEX IF NOT EXISTS occurrences_parent_item_id ON occurrences(parent_item_id);
+
+CREATE TABLE IF NOT EXISTS status_history (
+    id INTEGER PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES items(id),
+    field TEXT NOT NULL,
+    value TEXT,
+    printed TEXT,
+    date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    report_id TEXT REFERENCES reports(id),
+    note TEXT,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS status_history_item ON status_history(item_id, field, date);
+CREATE UNIQUE INDEX IF NOT EXISTS status_history_tracker
+    ON status_history(item_id, field, report_id) WHERE source = 'tracker';
+
+CREATE TABLE IF NOT EXISTS links (
+    id INTEGER PRIMARY KEY,
+    from_item_id TEXT NOT NULL REFERENCES items(id),
+    to_item_id TEXT NOT NULL REFERENCES items(id),
+    from_occurrence_id TEXT REFERENCES occurrences(id),
+    to_occurrence_id TEXT REFERENCES occurrences(id),
+    kind TEXT NOT NULL,
+    score REAL,
+    confirmed INTEGER,
+    created_at TEXT
+);
+CREATE INDEX IF NOT EXISTS links_from ON links(from_item_id);
+CREATE INDEX IF NOT EXISTS links_to ON links(to_item_id);
+CREATE INDEX IF NOT EXISTS links_unsure ON links(confirmed, score);
+
+CREATE TABLE IF NOT EXISTS ingest_log (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    sha256 TEXT,
+    report_id TEXT,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    error TEXT,
+    duration_s REAL,
+    pages INTEGER,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ingest_log_outcome ON ingest_log(outcome, reason);
+CREATE INDEX IF NOT EXISTS ingest_log_sha256 ON ingest_log(sha256);
+"""
+
+VIEWS_V2 = """
+CREATE VIEW IF NOT EXISTS open_items AS
+SELECT items.id, items.kind, items.status, items.rag, items.owner,
+       items.target_date, items.deadline_date, reports.force,
+       items.first_published, items.text
+FROM items LEFT JOIN reports ON reports.id = items.first_report_id
+WHERE items.status NOT IN ('closed', 'superseded');
+
+CREATE VIEW IF NOT EXISTS repeated_items AS
+SELECT items.id, items.kind, items.status, items.rag,
+       count(DISTINCT occurrences.report_id) AS reports, items.text
+FROM items JOIN occurrences ON occurrences.item_id = items.id
+GROUP BY items.id HAVING count(DISTINCT occurrences.report_id) > 1;
+
+CREATE VIEW IF NOT EXISTS unsure_links AS
+SELECT links.id, links.kind, links.score, links.from_item_id, links.to_item_id,
+       later.text AS later_text, earlier.text AS earlier_text
+FROM links
+LEFT JOIN occurrences AS later ON later.id = links.from_occurrence_id
+LEFT JOIN occurrences AS earlier ON earlier.id = links.to_occurrence_id
+WHERE links.confirmed IS NULL;
+
+CREATE VIEW IF NOT EXISTS target_revisions AS
+SELECT item_id, value AS target_date, date, note
+FROM status_history WHERE field = 'target_date';
+"""
+
+
+def _create_tables(db: Database) -> None:
+    db.executescript(SCHEMA_V1)
+
+
+def _create_fts(db: Database) -> None:
+    # sqlite-utils' layout (content table + triggers) is what Datasette detects.
+    db["items"].enable_fts(["text"], create_triggers=True, replace=True)
+
+
+def _create_views(db: Database) -> None:
+    db.executescript(VIEWS_V2)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
+    (1, "create tables", _create_tables),
+    (2, "full-text search on items.text", _create_fts),
+    (3, "views for the common reviews", _create_views),
+]
+
+
+def applied_migrations(db: Database) -> set[int]:
+    """The numbers recorded in schema_migrations (empty for a new file)."""
+    if "schema_migrations" not in db.table_names():
+        return set()
+    return {row[0] for row in db.execute("SELECT id FROM schema_migrations")}
+
+
+def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
+    """Apply the pending migrations in order; return the numbers applied.
+
+    Each runs under `BEGIN IMMEDIATE` and re-checks what is applied once it
+    holds the write lock, so concurrent callers apply each one exactly once.
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
+    )
+    db.commit()
+    applied_now = []
+    for number, name, apply in migrations:
+        if number in applied_migrations(db):
+            continue
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if number not in applied_migrations(db):
+                apply(db)
+                db.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [number, name, datetime.now(UTC).isoformat(timespec="seconds")],
+                )
+                applied_now.append(number)
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+    return applied_now

@@ -1,0 +1,748 @@
+"""The register database: open it, load one report document, record analysts' changes.
+
+The only module that writes output/register.db. Every write is one
+`BEGIN IMMEDIATE` transaction (WAL mode, busy timeout), so two ingests and an
+analyst's `hmic status` queue for the lock instead of failing, and a failure
+or a kill leaves the file as it was before that transaction.
+
+Analysts' columns (status, rag, owner, target_date, notes, closure_evidence)
+are never written from a report: they are derived from `status_history`,
+where the newest entry wins, so a tracker paper from 2017 cannot overwrite an
+analyst's change made since.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from . import dedupe
+from .migrations import migrate
+from .statuses import RAGS, STATUSES, printed_to_rag, printed_to_status
+
+ANALYST_FIELDS = ("status", "rag", "owner", "target_date", "notes")
+SLEEP_HOOK = "HMIC_TEST_SLEEP_IN_TRANSACTION"
+"""Seconds to sleep inside a report's transaction, before COMMIT (tests only)."""
+
+
+class UnknownItem(KeyError):
+    """No item in the register has this id."""
+
+
+class UnknownLink(KeyError):
+    """No link in the register has this id."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What loading one report document did."""
+
+    report_id: str
+    outcome: str  # "loaded" | "skipped" | "reextracted"
+    reason: str | None = None  # why skipped: "same_file" | "same_content"
+    new_items: int = 0
+    linked: int = 0
+    missing: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_register(
+    path_or_db: str | Path | Database, *, busy_timeout_ms: int = 30_000
+) -> Database:
+    """Open (creating and migrating as needed) the register at `path_or_db`."""
+    if isinstance(path_or_db, Database):
+        db = path_or_db
+    else:
+        Path(path_or_db).parent.mkdir(parents=True, exist_ok=True)
+        db = Database(sqlite3.connect(str(path_or_db), check_same_thread=False))
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if not db.memory:
+        with _retry_locked():
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.enable_wal()
+    migrate(db)
+    return db
+
+
+@contextmanager
+def _retry_locked(attempts: int = 50) -> Iterator[None]:
+    # Switching to WAL needs a moment alone with the file; a second process
+    # opening it at the same instant gets "database is locked" at once.
+    for attempt in range(attempts):
+        try:
+            yield
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (re-raised)."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+def report_id_for_file(db: Database, sha256: str) -> str | None:
+    """The report loaded from a file with these bytes, or None."""
+    row = db.execute(
+        "SELECT report_id FROM report_files WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    return row[0] if row else None
+
+
+# --- loading a report ----------------------------------------------------------
+
+
+def load_document(
+    db: Database,
+    document: dict,
+    *,
+    extractor_version: str | None = None,
+    reextract: bool = False,
+    now: str | None = None,
+) -> Loaded:
+    """Load one contract §1 document in one transaction; return what it did.
+
+    A file already loaded (same sha256) or a report already loaded from
+    another file (same content) is skipped, unless `reextract` is set, when
+    the report's occurrences are refreshed and its items keep their ids.
+    """
+    now = now or now_iso()
+    sha256 = document["source"]["sha256"]
+    content_hash = dedupe.report_content_hash(document)
+    with write_transaction(db):
+        known = report_id_for_file(db, sha256)
+        if known and reextract:
+            result = _reextract(
+                db, known, document, content_hash, extractor_version, now
+            )
+        elif known:
+            result = Loaded(known, "skipped", "same_file")
+        else:
+            same = db.execute(
+                "SELECT id FROM reports WHERE content_hash = ?", [content_hash]
+            ).fetchone()
+            if same:
+                _insert_file(db, same[0], document, now)
+                result = Loaded(same[0], "skipped", "same_content")
+            else:
+                result = _insert_report(
+                    db, document, content_hash, extractor_version, now
+                )
+        _sleep_for_tests()
+    return result
+
+
+def _sleep_for_tests() -> None:
+    seconds = os.environ.get(SLEEP_HOOK)
+    if seconds:
+        time.sleep(float(seconds))
+
+
+def _insert_file(db: Database, report_id: str, document: dict, now: str) -> None:
+    path = document["source"].get("path") or ""
+    db["report_files"].insert(
+        {
+            "sha256": document["source"]["sha256"],
+            "report_id": report_id,
+            "file_name": Path(path).name,
+            "path": path,
+            "first_seen": now,
+        }
+    )
+
+
+def document_to_report_row(
+    document: dict, content_hash: str, extractor_version: str | None, now: str
+) -> dict:
+    """The `reports` row for a document (id = its content hash)."""
+    report, source = document["report"], document["source"]
+    path = source.get("path") or ""
+    return {
+        "id": content_hash[:16],
+        "content_hash": content_hash,
+        "sha256": source["sha256"],
+        "file_name": Path(path).name,
+        "path": path,
+        "title": report.get("title"),
+        "published": report.get("published"),
+        "inspectorates": json.dumps(report.get("inspectorates") or []),
+        "force": report.get("force"),
+        "kind": report.get("kind") or "inspection",
+        "pages": source.get("pages"),
+        "extractor_version": extractor_version,
+        "ingested_at": now,
+        "response_due": dedupe.response_due(report.get("published")),
+        "warnings": json.dumps(document.get("warnings") or []),
+    }
+
+
+def _insert_report(
+    db: Database, document: dict, content_hash: str, version: str | None, now: str
+) -> Loaded:
+    row = document_to_report_row(document, content_hash, version, now)
+    db["reports"].insert(row)
+    _insert_file(db, row["id"], document, now)
+    new_items, linked = _load_printings(db, row["id"], document, range(0), now)
+    return Loaded(row["id"], "loaded", None, new_items, linked)
+
+
+def _load_printings(
+    db: Database, report_id: str, document: dict, skip, now: str
+) -> tuple[int, int]:
+    """Link or create an item for each printing not in `skip`; (new, linked)."""
+    report, items = document["report"], document["items"]
+    firsts = dedupe.collapse_restatements(items)
+    item_ids: dict[int, str] = dict(_existing_positions(db, report_id))
+    candidates = _candidates(db)
+    used = set(item_ids.values())
+    new_items = linked = 0
+    for index, printing in enumerate(items):
+        if index in skip or firsts[index] != index:
+            continue
+        match = dedupe.best_match(
+            printing, report=report, candidates=candidates, excluded=used
+        )
+        if match:
+            item_id = match.item_id
+            linked += 1
+        else:
+            item_id = _insert_item(db, report_id, report, printing, now)
+            candidates.append(_candidate_for(db, item_id))
+            new_items += 1
+        used.add(item_id)
+        item_ids[index] = item_id
+        occ_id = _insert_occurrence(db, report_id, index, printing, item_id, match)
+        _refresh_origin(db, item_id)
+        if match:
+            _insert_link(db, item_id, occ_id, match, now)
+        _record_printed_status(db, item_id, report_id, report, printing, now)
+    _set_parents(db, report_id, items, item_ids)
+    if report.get("kind") == "tracker":
+        _link_superseded(db, items, item_ids, now)
+    return new_items, linked
+
+
+def _existing_positions(db: Database, report_id: str) -> Iterator[tuple[int, str]]:
+    yield from db.execute(
+        "SELECT position, item_id FROM occurrences "
+        "WHERE report_id = ? AND missing_since IS NULL",
+        [report_id],
+    )
+
+
+_CANDIDATE_SQL = (
+    "SELECT items.id, items.kind, items.text, reports.force, items.first_published, "
+    "reports.title, NOT EXISTS (SELECT 1 FROM occurrences AS o JOIN reports AS r "
+    "ON r.id = o.report_id WHERE o.item_id = items.id AND r.kind != 'tracker'), "
+    "(SELECT o.source_report FROM occurrences AS o WHERE o.item_id = items.id "
+    "AND o.source_report IS NOT NULL ORDER BY o.rowid LIMIT 1) "
+    "FROM items LEFT JOIN reports ON reports.id = items.first_report_id"
+)
+
+
+def _candidates(db: Database) -> list[dedupe.Candidate]:
+    rows = db.execute(f"{_CANDIDATE_SQL} ORDER BY items.id")
+    return [_row_to_candidate(row) for row in rows]
+
+
+def _candidate_for(db: Database, item_id: str) -> dedupe.Candidate:
+    row = db.execute(f"{_CANDIDATE_SQL} WHERE items.id = ?", [item_id]).fetchone()
+    return _row_to_candidate(row)
+
+
+def _row_to_candidate(row: tuple) -> dedupe.Candidate:
+    item_id, kind, text, force, published, title, tracker_only, source = row
+    return dedupe.Candidate(
+        item_id, kind, text, force, published, title, bool(tracker_only), source
+    )
+
+
+def _insert_item(
+    db: Database, report_id: str, report: dict, printing: dict, now: str
+) -> str:
+    item_id = dedupe.item_id(report_id, printing["kind"], printing["text"])
+    deadline_text, deadline_date = dedupe.text_to_deadline(
+        printing["text"], report.get("published")
+    )
+    db["items"].insert(
+        {
+            "id": item_id,
+            "kind": printing["kind"],
+            "text": printing["text"],
+            "addressee": dedupe.text_to_addressee(printing["text"]),
+            "deadline_text": deadline_text,
+            "deadline_date": deadline_date,
+            "status": "open",
+            "first_report_id": report_id,
+            "first_published": report.get("published"),
+            "created_at": now,
+            "updated_at": now,
+        },
+        ignore=True,  # the same text twice in one report: one item
+    )
+    return item_id
+
+
+def _insert_occurrence(
+    db: Database,
+    report_id: str,
+    position: int,
+    printing: dict,
+    item_id: str,
+    match: dedupe.Match | None,
+) -> str:
+    occ_id = dedupe.occurrence_id(report_id, position, printing["text"])
+    db["occurrences"].insert(
+        {
+            "id": occ_id,
+            "item_id": item_id,
+            "report_id": report_id,
+            "kind": printing["kind"],
+            "number": printing.get("number"),
+            "page": printing.get("page"),
+            "text": printing["text"],
+            "position": position,
+            "source_report": printing.get("source_report"),
+            "status_printed": printing.get("status"),
+            "match_score": round(match.score, 1) if match else 100.0,
+        }
+    )
+    return occ_id
+
+
+_ORIGIN_ORDER = (
+    "ORDER BY reports.published IS NULL, reports.published, "
+    "reports.kind = 'tracker', occurrences.rowid"
+)
+
+
+def _refresh_origin(db: Database, item_id: str) -> None:
+    """Point the item at its earliest-published inspection printing.
+
+    Reports may be ingested in any order; the item's text and first report
+    follow publication dates, so a later report always repeats an earlier one.
+    """
+    row = db.execute(
+        "SELECT occurrences.id, occurrences.report_id, reports.published, "
+        "occurrences.text FROM occurrences JOIN reports ON reports.id = "
+        f"occurrences.report_id WHERE item_id = ? {_ORIGIN_ORDER} LIMIT 1",
+        [item_id],
+    ).fetchone()
+    if row:
+        db.execute(
+            "UPDATE items SET first_report_id = ?, first_published = ?, text = ? "
+            "WHERE id = ? AND (first_report_id IS NOT ? OR text IS NOT ?)",
+            [row[1], row[2], row[3], item_id, row[1], row[3]],
+        )
+
+
+def _dated(db: Database, occ_id: str) -> tuple:
+    """(published or "9999", report kind, rowid) of an occurrence: its place in time."""
+    return db.execute(
+        "SELECT coalesce(reports.published, '9999'), reports.kind = 'tracker', "
+        "occurrences.rowid FROM occurrences JOIN reports ON reports.id = "
+        "occurrences.report_id WHERE occurrences.id = ?",
+        [occ_id],
+    ).fetchone()
+
+
+def _insert_link(
+    db: Database, item_id: str, occ_id: str, match: dedupe.Match, now: str
+) -> None:
+    """Record which two printings a match joined, later one first, for review.
+
+    The link runs from the later printing to the earlier by publication date,
+    whatever order the reports were loaded in.
+    """
+    others = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM occurrences WHERE item_id = ? AND id != ?",
+            [item_id, occ_id],
+        )
+    ]
+    if not others:
+        return
+    nearest = max(others, key=lambda other: _dated(db, other))
+    later, earlier = sorted((occ_id, nearest), key=lambda o: _dated(db, o))[::-1]
+    db["links"].insert(
+        {
+            "from_item_id": item_id,
+            "to_item_id": item_id,
+            "from_occurrence_id": later,
+            "to_occurrence_id": earlier,
+            "kind": match.link_kind,
+            "score": round(match.score, 1),
+            "confirmed": 1 if match.sure else None,
+            "created_at": now,
+        }
+    )
+
+
+def _link_superseded(
+    db: Database, items: list[dict], item_ids: dict[int, str], now: str
+) -> None:
+    """A tracker's "superseded by the Red recommendation shown above" becomes a
+    `supersedes` link, left unconfirmed for an analyst to check."""
+    for index in item_ids:
+        if index < 0 or index >= len(items):
+            continue
+        by = dedupe.superseding_index(items, index)
+        if by is None or by not in item_ids or item_ids[by] == item_ids[index]:
+            continue
+        if db.execute(
+            "SELECT 1 FROM links WHERE kind = 'supersedes' AND from_item_id = ? "
+            "AND to_item_id = ?",
+            [item_ids[by], item_ids[index]],
+        ).fetchone():
+            continue
+        db["links"].insert(
+            {
+                "from_item_id": item_ids[by],
+                "to_item_id": item_ids[index],
+                "kind": "supersedes",
+                "created_at": now,
+            }
+        )
+
+
+def _set_parents(
+    db: Database, report_id: str, items: list[dict], item_ids: dict[int, str]
+) -> None:
+    for index, printing in enumerate(items):
+        parent = printing.get("parent")
+        if parent is None or index not in item_ids or parent not in item_ids:
+            continue
+        db.execute(
+            "UPDATE occurrences SET parent_item_id = ? "
+            "WHERE report_id = ? AND position = ?",
+            [item_ids[parent], report_id, index],
+        )
+
+
+def _record_printed_status(
+    db: Database, item_id: str, report_id: str, report: dict, printing: dict, now: str
+) -> None:
+    """A tracker's status becomes history entries dated by the paper."""
+    printed = printing.get("status")
+    if not printed:
+        return
+    values = {"status": printed_to_status(printed), "rag": printed_to_rag(printed)}
+    for field_name, value in values.items():
+        if value is None:
+            continue
+        db.execute(
+            "INSERT INTO status_history (item_id, field, value, printed, date, "
+            "source, report_id, recorded_at) VALUES (?, ?, ?, ?, ?, 'tracker', ?, ?) "
+            "ON CONFLICT (item_id, field, report_id) WHERE source = 'tracker' "
+            "DO UPDATE SET value = excluded.value, printed = excluded.printed",
+            [item_id, field_name, value, printed, report.get("published") or now[:10],
+             report_id, now],
+        )  # fmt: skip
+    refresh_item(db, item_id, now)
+
+
+# --- re-extracting ---------------------------------------------------------------
+
+
+def _reextract(
+    db: Database,
+    report_id: str,
+    document: dict,
+    content_hash: str,
+    version: str | None,
+    now: str,
+) -> Loaded:
+    """Refresh a report's occurrences from a new extraction; ids stay, analysts'
+    fields stay, and an item no longer found is flagged `missing_since`."""
+    row = document_to_report_row(document, content_hash, version, now)
+    keep = {"id", "sha256", "ingested_at", "file_name", "path"}
+    if db.execute(
+        "SELECT 1 FROM reports WHERE content_hash = ? AND id != ?",
+        [content_hash, report_id],
+    ).fetchone():
+        keep.add("content_hash")
+    updates = {k: v for k, v in row.items() if k not in keep}
+    db["reports"].update(report_id, updates | {"reextracted_at": now})
+    old = [
+        dict(zip(("id", "item_id", "kind", "text"), r, strict=True))
+        for r in db.execute(
+            "SELECT id, item_id, kind, text FROM occurrences WHERE report_id = ? "
+            "ORDER BY position",
+            [report_id],
+        )
+    ]
+    pairs = _pair_printings(document["items"], old)
+    _move_old_positions(db, report_id)
+    for index, old_occ in pairs.items():
+        _update_occurrence(db, old_occ, index, document["items"][index])
+    new_items, linked = _load_printings(db, report_id, document, set(pairs), now)
+    for index, old_occ in pairs.items():
+        _record_printed_status(
+            db, old_occ["item_id"], report_id, document["report"],
+            document["items"][index], now,
+        )  # fmt: skip
+    missing = _flag_missing(db, report_id, {o["id"] for o in pairs.values()}, now)
+    return Loaded(report_id, "reextracted", None, new_items, linked, missing)
+
+
+def _pair_printings(items: list[dict], old: list[dict]) -> dict[int, dict]:
+    """Greedily pair each new printing with the old occurrence it most resembles."""
+    scored = sorted(
+        (
+            (-dedupe.score_repeat(item["text"], occ["text"]), index, n)
+            for index, item in enumerate(items)
+            for n, occ in enumerate(old)
+            if occ["kind"] == item["kind"]
+        ),
+    )
+    pairs: dict[int, dict] = {}
+    taken: set[int] = set()
+    for negative_score, index, n in scored:
+        if -negative_score < dedupe.UNSURE or index in pairs or n in taken:
+            continue
+        pairs[index] = old[n]
+        taken.add(n)
+    return pairs
+
+
+def _move_old_positions(db: Database, report_id: str) -> None:
+    # Negative positions free 0..n for the new extraction without clashing.
+    db.execute(
+        "UPDATE occurrences SET position = -1 - position WHERE report_id = ?",
+        [report_id],
+    )
+
+
+def _update_occurrence(db: Database, occ: dict, index: int, printing: dict) -> None:
+    db["occurrences"].update(
+        occ["id"],
+        {
+            "number": printing.get("number"),
+            "page": printing.get("page"),
+            "text": printing["text"],
+            "position": index,
+            "source_report": printing.get("source_report"),
+            "status_printed": printing.get("status"),
+            "missing_since": None,
+        },
+    )
+    db.execute("UPDATE items SET missing_since = NULL WHERE id = ?", [occ["item_id"]])
+
+
+def _flag_missing(db: Database, report_id: str, found: set[str], now: str) -> int:
+    """Flag the report's occurrences the new extraction lacks; count them."""
+    lost = [
+        (occ_id, item_id)
+        for occ_id, item_id in db.execute(
+            "SELECT id, item_id FROM occurrences WHERE report_id = ? AND position < 0",
+            [report_id],
+        )
+        if occ_id not in found
+    ]
+    for occ_id, item_id in lost:
+        db.execute(
+            "UPDATE occurrences SET missing_since = coalesce(missing_since, ?) "
+            "WHERE id = ?",
+            [now, occ_id],
+        )
+        db.execute(
+            "UPDATE items SET missing_since = coalesce(missing_since, ?) WHERE id = ? "
+            "AND NOT EXISTS (SELECT 1 FROM occurrences WHERE item_id = ? "
+            "AND missing_since IS NULL)",
+            [now, item_id, item_id],
+        )
+    return len(lost)
+
+
+# --- analysts' changes -------------------------------------------------------------
+
+
+def refresh_item(db: Database, item_id: str, now: str | None = None) -> None:
+    """Set the item's status, rag, owner and target date from its newest
+    history entries (by effective date; an analyst's entry wins a tie)."""
+    updates: dict[str, object] = {}
+    for field_name in ("status", "rag", "owner", "target_date"):
+        row = db.execute(
+            "SELECT value, printed FROM status_history WHERE item_id = ? AND field = ? "
+            "ORDER BY date DESC, source = 'analyst' DESC, recorded_at DESC, id DESC "
+            "LIMIT 1",
+            [item_id, field_name],
+        ).fetchone()
+        if row:
+            updates[field_name] = row[0]
+            if field_name == "status":
+                updates["status_printed"] = row[1]
+    revisions = db.execute(
+        "SELECT count(*) FROM status_history "
+        "WHERE item_id = ? AND field = 'target_date'",
+        [item_id],
+    ).fetchone()[0]
+    updates["target_revisions"] = max(revisions - 1, 0)
+    updates["updated_at"] = now or now_iso()
+    db["items"].update(item_id, updates)
+
+
+def record_change(
+    db: Database,
+    item_id: str,
+    field_name: str,
+    value: str | None,
+    *,
+    note: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Record an analyst's change to one field of an item; return the item row.
+
+    `field_name` is "status" (one of STATUSES), "rag", "owner" or
+    "target_date". The note, if any, is appended to the item's notes.
+    """
+    check_value(field_name, value)
+    now = now or now_iso()
+    with write_transaction(db):
+        if not db.execute("SELECT 1 FROM items WHERE id = ?", [item_id]).fetchone():
+            raise UnknownItem(item_id)
+        db["status_history"].insert(
+            {
+                "item_id": item_id,
+                "field": field_name,
+                "value": value,
+                "date": now,
+                "source": "analyst",
+                "note": note,
+                "recorded_at": now,
+            }
+        )
+        refresh_item(db, item_id, now)
+        if note:
+            db.execute(
+                "UPDATE items SET notes = coalesce(notes || char(10), '') || ? "
+                "WHERE id = ?",
+                [f"{now[:10]} {field_name}={value}: {note}", item_id],
+            )
+    return db["items"].get(item_id)
+
+
+def check_value(field_name: str, value: str | None) -> None:
+    """Raise ValueError unless `value` is allowed for `field_name`."""
+    allowed = {"status": STATUSES, "rag": RAGS}.get(field_name)
+    if field_name not in ("status", "rag", "owner", "target_date"):
+        raise ValueError(f"{field_name}: not an analyst field")
+    if allowed and value not in allowed:
+        raise ValueError(f"{value!r} is not a {field_name}; use one of {allowed}")
+    if field_name == "target_date" and value:
+        datetime.strptime(value, "%Y-%m-%d")
+
+
+# --- reviewing links ---------------------------------------------------------------
+
+
+def unsure_links(db: Database) -> list[dict]:
+    """Links made below dedupe.SURE and not yet reviewed, lowest score first."""
+    rows = db.execute(
+        "SELECT links.id, links.kind, links.score, links.from_item_id, "
+        "later_report.title, coalesce(later.text, from_item.text), "
+        "earlier_report.title, coalesce(earlier.text, to_item.text) "
+        "FROM links "
+        "JOIN items AS from_item ON from_item.id = links.from_item_id "
+        "JOIN items AS to_item ON to_item.id = links.to_item_id "
+        "LEFT JOIN occurrences AS later ON later.id = links.from_occurrence_id "
+        "LEFT JOIN reports AS later_report ON later_report.id = "
+        "coalesce(later.report_id, from_item.first_report_id) "
+        "LEFT JOIN occurrences AS earlier ON earlier.id = links.to_occurrence_id "
+        "LEFT JOIN reports AS earlier_report ON earlier_report.id = "
+        "coalesce(earlier.report_id, to_item.first_report_id) "
+        "WHERE links.confirmed IS NULL ORDER BY links.score IS NULL, links.score, "
+        "links.id"
+    )
+    keys = ("id", "kind", "score", "item_id", "later_report", "later_text",
+            "earlier_report", "earlier_text")  # fmt: skip
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _get_link(db: Database, link_id: int) -> dict:
+    try:
+        return db["links"].get(link_id)
+    except Exception as exc:  # sqlite_utils.db.NotFoundError
+        raise UnknownLink(link_id) from exc
+
+
+def confirm_link(db: Database, link_id: int) -> dict:
+    """Mark a link as right: the two printings are one item."""
+    with write_transaction(db):
+        _get_link(db, link_id)
+        db["links"].update(link_id, {"confirmed": 1})
+    return db["links"].get(link_id)
+
+
+def split_link(db: Database, link_id: int, now: str | None = None) -> dict:
+    """Undo a link: the linked printing becomes an item of its own.
+
+    The link stays (confirmed = 0) pointing from the new item to the old one,
+    and later ingests keep them apart.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        link = _get_link(db, link_id)
+        occ = db["occurrences"].get(link["from_occurrence_id"])
+        report = db["reports"].get(occ["report_id"])
+        new_id = dedupe.item_id(occ["report_id"], occ["kind"], occ["text"])
+        printing = {"kind": occ["kind"], "text": occ["text"]}
+        _insert_item(db, occ["report_id"], report, printing, now)
+        db["occurrences"].update(occ["id"], {"item_id": new_id})
+        _move_report_history(db, link["from_item_id"], new_id, occ["report_id"])
+        for item_id in (link["from_item_id"], new_id):
+            _refresh_origin(db, item_id)
+            refresh_item(db, item_id, now)
+        db["links"].update(link_id, {"from_item_id": new_id, "confirmed": 0})
+    return db["links"].get(link_id)
+
+
+def _move_report_history(db: Database, old_id: str, new_id: str, report_id: str):
+    # A tracker's status belongs to the printing it was printed beside.
+    db.execute(
+        "UPDATE status_history SET item_id = ? WHERE item_id = ? AND report_id = ? "
+        "AND source = 'tracker'",
+        [new_id, old_id, report_id],
+    )
+
+
+# --- the ingest log ------------------------------------------------------------------
+
+
+def log_attempt(db: Database, entry: dict, now: str | None = None) -> None:
+    """Append one row to ingest_log (file, sha256, outcome, reason, error, ...)."""
+    with write_transaction(db):
+        db["ingest_log"].insert({"at": now or now_iso()} | entry)
+
+
+def check_integrity(db: Database) -> list[str]:
+    """Problems PRAGMA integrity_check and foreign_key_check find ([] when none)."""
+    problems = [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    problems += [repr(r) for r in db.execute("PRAGMA foreign_key_check")]
+    return problems
