@@ -8,6 +8,7 @@ import sys
 import click
 
 from extract import __version__
+from extract.isolate import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT_S
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "output/register.db"
@@ -29,18 +30,35 @@ def cli():
 
 @cli.command()
 @click.argument("pdf_path", type=click.Path(dir_okay=False))
-def extract(pdf_path):
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT_S,
+    show_default=True,
+    help="Seconds the file may take before it fails as too_slow.",
+)
+@click.option(
+    "--memory-mib",
+    type=click.IntRange(min=128),
+    default=DEFAULT_MEMORY_MIB,
+    show_default=True,
+    help="Memory cap (address space, MiB) before the file fails as too_large.",
+)
+def extract(pdf_path, timeout_s, memory_mib):
     """Print one report's items as JSON (contract §1); never touches the database.
+
+    The PDF is read in a child process with a deadline and a memory cap.
 
     \b
     Example:
         hmic extract corpus/peel-2016-west-midlands.pdf
     """
     from extract.errors import ExtractError
-    from extract.report import extract_report
+    from extract.isolate import run_extract
 
     try:
-        document = extract_report(pdf_path)
+        document = run_extract(pdf_path, timeout_s=timeout_s, memory_mib=memory_mib)
     except (ExtractError, OSError) as exc:
         raise click.ClickException(f"{pdf_path}: {exc}") from exc
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

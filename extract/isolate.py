@@ -1,0 +1,220 @@
+"""One PDF per child process, with a deadline and a memory cap.
+
+pdfminer can loop for minutes or allocate gigabytes on a hostile file, and a
+Python thread can be neither stopped nor capped. So each extraction runs in a
+child process that caps its own address space (RLIMIT_AS) and sends back the
+report, an ExtractError, or the traceback of a bug. The parent kills the
+child's process group at the deadline and raises TooSlow itself, and raises
+TooLarge for a child that the kernel killed, since neither can report.
+
+Children come from a "forkserver": a small single-threaded process that has
+already imported pdfplumber and spaCy, so a child starts in milliseconds, and
+run_extract may be called from many threads (forking a threaded parent could
+copy a lock that another thread holds, and its whole address space into the cap).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import resource
+import signal
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ExtractError, ExtractWarning, TooLarge, TooSlow
+
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MEMORY_MIB = 1536
+EXIT_GRACE_S = 5.0
+MIB = 1 << 20
+
+# Imported once in the fork server, so children inherit them. A module that is
+# missing (still being written) is skipped by the server.
+PRELOAD = [
+    "extract.errors",
+    "extract.pdf",
+    "extract.report",
+    "extract.layout",
+    "extract.nlp",
+    "extract.items",
+    "extract.metadata",
+]
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(PRELOAD)
+
+
+class ChildFailed(RuntimeError):
+    """A bug: the extraction raised something that is not an ExtractError."""
+
+
+class ChildCrashed(RuntimeError):
+    """A bug: the extraction process died without sending a result."""
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """What one child run gave: the report dict or the ExtractError, and its cost."""
+
+    outcome: dict | ExtractError
+    seconds: float
+    peak_mib: float | None
+
+
+def extract_with_warnings(path: str) -> dict:
+    """extract_report(path), with ExtractWarnings kept in an optional "warnings" list.
+
+    Any other warning is dropped rather than printed: stderr belongs to the CLI.
+    """
+    from .report import extract_report
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ExtractWarning)
+        document = extract_report(path)
+    found = [str(w.message) for w in caught if issubclass(w.category, ExtractWarning)]
+    merged = list(dict.fromkeys([*document.get("warnings", []), *found]))
+    return document | {"warnings": merged} if merged else document
+
+
+def run_extract(
+    path: str | Path,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    memory_mib: int = DEFAULT_MEMORY_MIB,
+) -> dict:
+    """The report document of contract §1 for the PDF at `path`, read in a child.
+
+    Raises an ExtractError subclass on bad input (TooSlow past `timeout_s`
+    seconds, TooLarge past `memory_mib` MiB of address space), OSError if the
+    file cannot be read, and ChildFailed/ChildCrashed, with the child's
+    traceback, on a bug. Thread-safe.
+    """
+    run = _run_in_child(extract_with_warnings, path, timeout_s, memory_mib)
+    if isinstance(run.outcome, ExtractError):
+        raise run.outcome
+    return run.outcome
+
+
+def _run_in_child(
+    fn: Callable[[str], dict], path: str | Path, timeout_s: float, memory_mib: int
+) -> ChildRun:
+    """fn(path) in a capped child process; `fn` must be importable by name."""
+    if timeout_s <= 0 or memory_mib <= 0:
+        raise ValueError(f"need a positive deadline and cap: {timeout_s}, {memory_mib}")
+    receiver, sender = _CONTEXT.Pipe(duplex=False)
+    child = _CONTEXT.Process(
+        target=_child_main,
+        args=(sender, fn, str(path), memory_mib),
+        name=f"hmic-extract {path}",
+        daemon=True,
+    )
+    message = _TIMED_OUT
+    try:
+        child.start()
+        started = time.monotonic()
+        sender.close()
+        message = _receive(receiver, child, timeout_s)
+        seconds = time.monotonic() - started
+    finally:
+        _stop(child, grace_s=0 if message is _TIMED_OUT else EXIT_GRACE_S)
+        receiver.close()
+    return _message_to_run(
+        message, child.exitcode, path, seconds, timeout_s, memory_mib
+    )
+
+
+_TIMED_OUT = object()
+
+
+def _receive(receiver, child, timeout_s: float):
+    """The child's message, None if it died without one, or _TIMED_OUT."""
+    ready = multiprocessing.connection.wait([receiver, child.sentinel], timeout_s)
+    if not ready:
+        return _TIMED_OUT
+    if not receiver.poll():
+        return None
+    try:
+        return receiver.recv()
+    except EOFError:
+        return None
+
+
+def _stop(child, grace_s: float) -> None:
+    """Give the child `grace_s` to exit, then kill its process group."""
+    if grace_s:
+        child.join(grace_s)
+    if child.is_alive():
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            # It had not made its own group yet: killpg would find no group.
+            child.kill()
+    child.join()
+
+
+def _message_to_run(message, exitcode, path, seconds, timeout_s, memory_mib):
+    """Turn the child's message (or silence) into a ChildRun, or raise the bug."""
+    if message is _TIMED_OUT:
+        return ChildRun(TooSlow(f"over the {timeout_s:g} s deadline"), seconds, None)
+    if message is None:
+        if exitcode == -signal.SIGKILL:
+            killed = TooLarge(f"killed, likely out of memory ({memory_mib} MiB cap)")
+            return ChildRun(killed, seconds, None)
+        raise ChildCrashed(
+            f"{path}: the extraction process died ({_exit_to_text(exitcode)}) "
+            "without a result"
+        )
+    kind, payload, peak_mib = message
+    if kind == "bug":
+        raise ChildFailed(f"{path}: unexpected error while extracting:\n{payload}")
+    if kind == "oserror":
+        raise payload
+    return ChildRun(payload, seconds, peak_mib)
+
+
+def _exit_to_text(exitcode: int | None) -> str:
+    """'exit code 1' or 'signal SIGSEGV'."""
+    if exitcode is not None and exitcode < 0:
+        return f"signal {signal.Signals(-exitcode).name}"
+    return f"exit code {exitcode}"
+
+
+def _child_main(sender, fn, path: str, memory_mib: int) -> None:
+    """In the child: own process group, capped memory, fn(path), one message back."""
+    os.setpgid(0, 0)
+    cap = memory_mib * MIB
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    too_large = ("error", TooLarge(f"over the {memory_mib} MiB memory cap"))
+    try:
+        message = _call(fn, path, too_large)
+        sender.send((*message, _peak_mib()))
+    except MemoryError:
+        sender.send((*too_large, _peak_mib()))
+    except BaseException:
+        sender.send(("bug", traceback.format_exc(), _peak_mib()))
+    finally:
+        sender.close()
+
+
+def _call(fn, path: str, too_large: tuple) -> tuple:
+    """fn(path) as a (kind, payload) message; the stack is unwound before sending."""
+    try:
+        return ("result", fn(path))
+    except ExtractError as exc:
+        return ("error", exc)
+    except MemoryError:
+        return too_large
+    except OSError as exc:
+        return ("oserror", exc)
+    except BaseException:
+        return ("bug", traceback.format_exc())
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory so far, in MiB (Linux: ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
