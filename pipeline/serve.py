@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import re
 import socket
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -38,13 +40,41 @@ class NotARegister(Exception):
 
 
 def ensure_views(db: Any) -> None:
-    """Create the analysts' views of pipeline/views.sql when missing.
+    """Create the analysts' views of pipeline/views.sql, or re-create any whose
+    definition changed since.
 
-    `db` is a sqlite_utils.Database or a sqlite3.Connection. Idempotent (every
-    statement is CREATE VIEW IF NOT EXISTS), so migrations may call it too.
+    `db` is a sqlite_utils.Database or a sqlite3.Connection. Idempotent, and
+    views hold no data, so migrations and every `hmic serve` may call it.
     """
     connection = getattr(db, "conn", db)
-    connection.executescript(VIEWS_PATH.read_text(encoding="utf-8"))
+    stored = dict(
+        connection.execute("select name, sql from sqlite_master where type = 'view'")
+    )
+    for name, statement in iter_view_statements(VIEWS_PATH.read_text("utf-8")):
+        if stored.get(name) != statement_as_stored(statement):
+            connection.execute(f"DROP VIEW IF EXISTS [{name}]")
+            connection.execute(statement)
+    connection.commit()
+
+
+def iter_view_statements(script: str) -> Iterator[tuple[str, str]]:
+    """Yield (view name, CREATE VIEW statement) for each view in `script`."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if not statement and (not line.strip() or line.startswith("--")):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            match = re.match(r"CREATE VIEW IF NOT EXISTS (\w+) AS", statement)
+            if match is None:
+                raise ValueError(f"{VIEWS_PATH}: not a CREATE VIEW: {statement[:60]!r}")
+            yield match.group(1), statement.strip()
+            statement = ""
+
+
+def statement_as_stored(statement: str) -> str:
+    """The text SQLite keeps in sqlite_master for a CREATE VIEW `statement`."""
+    return statement.replace("IF NOT EXISTS ", "", 1).rstrip().rstrip(";").rstrip()
 
 
 def prepare_database(db_path: str | Path) -> None:

@@ -306,6 +306,8 @@ def test_item_register_facets_and_searches(datasette):
     assert [row["item_id"] for row in body["rows"]] == ["i-dom"]
     facets = body["facet_results"]
     assert {"kind", "status", "rag", "force", "inspectorates", "year"} <= set(facets)
+    inspectorates = facets["inspectorates"]["results"]
+    assert [(f["value"], f["count"]) for f in inspectorates] == [("HMIC", 1)]
 
 
 def test_pdf_cells_render_as_links_and_the_pdf_is_served(datasette):
@@ -365,6 +367,17 @@ def test_ensure_views_is_idempotent_and_takes_a_sqlite_utils_database(register):
     ensure_views(db)
     ensure_views(db)
     assert {"item_register", "occurrence_sources"} <= set(db.view_names())
+
+
+def test_ensure_views_replaces_a_view_whose_definition_changed(register):
+    connection = sqlite3.connect(register[0])
+    connection.execute("CREATE VIEW item_register AS SELECT 1 AS stale")
+    ensure_views(connection)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(item_register)")]
+    assert "item_id" in columns and "stale" not in columns
+    schema_before = connection.execute("PRAGMA schema_version").fetchone()
+    ensure_views(connection)
+    assert connection.execute("PRAGMA schema_version").fetchone() == schema_before
 
 
 def test_prepare_database_refuses_what_is_not_a_register(tmp_path):

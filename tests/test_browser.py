@@ -1,0 +1,186 @@
+"""`hmic serve` in a real browser: headless chromium driven by playwright.
+
+Starts `hmic serve --port 0` on a register built in tmp_path, reads the
+address it prints, and walks what an analyst does: home page, items faceted
+by status, a full-text search, a canned query, and an occurrence's link to
+its PDF page. Screenshots go to output/screenshots/. Skips, saying why, when
+chromium or playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_serve import KNOWN_PHRASE, KNOWN_TEXT, PDF_NAME, build_register
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("HMIC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
+ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+/")
+START_TIMEOUT_S = 60
+
+
+def hmic_command() -> list[str]:
+    """The installed `hmic` beside this Python, else the CLI module itself."""
+    script = Path(sys.executable).with_name("hmic")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from pipeline.cli import cli; cli()"]
+
+
+def read_address(process: subprocess.Popen, timeout_s: float) -> str:
+    """Return the address `hmic serve` prints, or fail with what it said."""
+    lines: list[str] = []
+
+    def read_lines():
+        for line in process.stdout:
+            lines.append(line)
+            if ADDRESS.search(line):
+                return
+
+    reader = threading.Thread(target=read_lines, daemon=True)
+    reader.start()
+    reader.join(timeout_s)
+    found = [ADDRESS.search(line) for line in lines]
+    if not any(found):
+        stderr = process.stderr.read() if process.poll() is not None else ""
+        pytest.fail(f"hmic serve printed no address: {lines!r} {stderr}")
+    return next(match.group(0) for match in found if match)
+
+
+def wait_until_up(address: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(address + "-/versions.json", timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the server and everything it started; always reap it."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """Run `hmic serve` on a fresh register; yield its address; kill it after."""
+    db_path, corpus = build_register(tmp_path)
+    process = subprocess.Popen(
+        [*hmic_command(), "serve", "--db", str(db_path), "--port", "0"]
+        + ["--corpus", str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        start_new_session=True,
+    )
+    try:
+        address = read_address(process, START_TIMEOUT_S)
+        wait_until_up(address, START_TIMEOUT_S)
+        yield address
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found; install Debian's chromium to run this")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright missing")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_analyst_reviews_the_register_in_chromium(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(20_000)
+
+    page.goto(server)
+    assert page.title().startswith("HMIC recommendations register")
+    body = page.inner_text("body")
+    assert "pending_sign_off" in body and "item_register" in body
+    shoot(page, "01-home")
+
+    page.goto(server + "register/items?_facet=status")
+    # status is a metadata facet too, so Datasette may list it twice
+    facet = page.locator(".facet-info[data-column=status]").first.locator("li")
+    assert facet.all_inner_texts() == ["open 2", "closed 1"]
+    facet.get_by_role("link", name="closed", exact=True).click()
+    page.wait_for_load_state()
+    assert '1 row where status = "closed"' in page.inner_text("h3")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 1
+    shoot(page, "02-items-by-status")
+
+    page.goto(server + "register/item_register")
+    page.fill("input[name=_search]", KNOWN_PHRASE)
+    page.locator("input[name=_search]").press("Enter")
+    page.wait_for_load_state()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() == 1
+    assert KNOWN_TEXT in rows.first.inner_text()
+    assert "PEEL: Police effectiveness 2015" in rows.first.inner_text()
+    shoot(page, "03-search")
+
+    page.goto(server + "register/items_repeated_across_reports")
+    assert "Items repeated across reports" in page.inner_text("h1")
+    table = page.locator("table.rows-and-columns")
+    assert KNOWN_TEXT in table.inner_text()
+    assert "2016-02-18" in table.inner_text()
+    shoot(page, "04-canned-query")
+
+    page.goto(server + "register/report_items?report_id=r2016")
+    link = page.locator("a.pdf-link").last
+    href = link.get_attribute("href")
+    assert href == f"/corpus/{PDF_NAME}#page=3"
+    shoot(page, "05-report-items")
+    with page.expect_response(lambda r: PDF_NAME in r.url) as pdf_response:
+        try:
+            link.click()
+        except Exception:  # headless chromium may turn the PDF into a download
+            pass
+    response = pdf_response.value
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/pdf")
+    page.wait_for_timeout(500)
+    if page.url.endswith(".pdf#page=3"):
+        shoot(page, "06-pdf")
