@@ -62,6 +62,7 @@ class CommitteeUpdate:
     outstanding: pd.DataFrame  # one row per item not closed or superseded
     red: pd.DataFrame  # the outstanding items graded red
     red_history: dict[str, pd.DataFrame]  # item id → its history, oldest first
+    red_answers: dict[str, pd.DataFrame]  # cause of concern id → its recommendations
     changes: pd.DataFrame  # closed, superseded or re-graded in the period
     slipped: pd.DataFrame  # outstanding items whose target date moved later
     responses: pd.DataFrame  # PCC responses falling due since the last paper
@@ -94,6 +95,7 @@ def build_update(
         outstanding=outstanding,
         red=red,
         red_history={i: item_history(register, i, until) for i in red["id"]},
+        red_answers={i: answering_items(register, items, i) for i in red["id"]},
         changes=changes_in_period(register, items, since, until),
         slipped=slipped_targets(register, outstanding, since, until),
         responses=responses_due(register, since, until),
@@ -219,6 +221,15 @@ def _sorted_history(register: Register) -> pd.DataFrame:
     titles = register.reports.set_index("id")["title"]
     history["report"] = history["report_id"].map(titles)
     return history
+
+
+def answering_items(
+    register: Register, items: pd.DataFrame, item_id: str
+) -> pd.DataFrame:
+    """Items printed as answering `item_id`: a cause of concern's recommendations."""
+    occurrences = register.occurrences
+    children = occurrences.loc[occurrences["parent_item_id"] == item_id, "item_id"]
+    return items[items["id"].isin(children) & (items["id"] != item_id)]
 
 
 def item_history(register: Register, item_id: str, until: date) -> pd.DataFrame:
@@ -641,6 +652,7 @@ def _red_item_blocks(
     return [
         Block("heading", f"({_roman(index)}) {item['label']} from {report}"),
         Block("quote", _text(item["text"])),
+        *_answer_blocks(update.red_answers[item["id"]]),
         Block("bullets", lines=facts),
         Block("paragraph", "History:" if lines else "History: no changes recorded."),
         *([Block("bullets", lines=lines)] if lines else []),
@@ -696,13 +708,35 @@ def _changes_section(update: CommitteeUpdate, charts: dict[str, Chart]) -> Secti
     )
 
 
+def _answer_blocks(answers: pd.DataFrame) -> list[Block]:
+    blocks = []
+    for _, answer in answers.iterrows():
+        status = STATUS_NAMES.get(answer["status"], answer["status"])
+        lead = f"To address it, {answer['label'].lower()} (status: {status}):"
+        blocks += [Block("paragraph", lead), Block("quote", _text(answer["text"]))]
+    return blocks
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    """ "1 response", "2 responses"."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
 def _slipped_section(update: CommitteeUpdate) -> Section:
     slipped = update.slipped
     in_period = int(slipped["slips_in_period"].sum()) if len(slipped) else 0
-    lead = (
-        f"{len(slipped)} outstanding items have had their target date moved later, "
-        f"{in_period} times in this period."
-    )
+    if slipped.empty:
+        lead = "No outstanding item has had its target date moved later."
+    else:
+        items = _plural(
+            len(slipped),
+            "outstanding item has had its",
+            "outstanding items have had their",
+        )
+        lead = (
+            f"{items} target date moved later, "
+            f"{_plural(in_period, 'time', 'times')} in this period."
+        )
     blocks = [Block("paragraph", lead)]
     if not slipped.empty:
         table = pd.DataFrame(
@@ -723,11 +757,16 @@ def _slipped_section(update: CommitteeUpdate) -> Section:
 def _responses_section(update: CommitteeUpdate) -> Section:
     responses = update.responses
     totals = update.totals
+    responses_text = _plural(
+        totals["responses"],
+        "police and crime commissioner response falls",
+        "police and crime commissioner responses fall",
+    )
     lead = (
-        f"{totals['responses']} police and crime commissioner responses fall due "
-        f"(56 days after publication) since {_day(update.since)}; {totals['overdue']} "
-        f"of them fell due before {_day(update.until)}. The register does not record "
-        "whether a response has been published."
+        f"{responses_text} due (56 days after publication) since "
+        f"{_day(update.since)}; {totals['overdue']} of them fell due before "
+        f"{_day(update.until)}. The register does not record whether a response "
+        "has been published."
     )
     blocks = [Block("paragraph", lead)]
     if not responses.empty:

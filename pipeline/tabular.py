@@ -95,9 +95,9 @@ def _read_table(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
 
 def to_day(values: pd.Series) -> pd.Series:
     """ISO date or datetime strings (or None) to midnight Timestamps (NaT if absent)."""
-    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601")
+    parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=True)
     if not len(parsed):
-        return parsed.astype("datetime64[us]")
+        return pd.Series(values, dtype="datetime64[us]")
     return parsed.dt.tz_localize(None).dt.normalize().dt.as_unit("us")
 
 

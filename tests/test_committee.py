@@ -374,45 +374,29 @@ def test_html_is_self_contained_and_prints_on_a4(register_path, tmp_path):
 
 
 def test_seed_scenario_names_domestic_abuse_recommendation(tmp_path):
-    """The seed paper: PEEL 2015's domestic abuse recommendation, graded Red."""
-    path = tmp_path / "seed.db"
-    db = Database(path)
-    migrate(db)
-    db["reports"].insert_all(
-        [
-            {"id": "p15", "content_hash": "p15", "sha256": "p15",
-             "title": REPORTS["peel15"][0], "published": "2016-02-18",
-             "force": WMP, "kind": "inspection"},
-            {"id": "t17", "content_hash": "t17", "sha256": "t17",
-             "title": "Joint Audit Committee: HMIC inspections update",
-             "published": "2017-06-08", "force": WMP, "kind": "tracker"},
-        ]
-    )  # fmt: skip
-    db["items"].insert(
-        {"id": "da", "kind": "recommendation", "text": DASH_REC, "status": "open",
-         "rag": "red", "first_report_id": "p15", "first_published": "2016-02-18"}
-    )  # fmt: skip
-    db["occurrences"].insert_all(
-        [
-            {"id": "o1", "item_id": "da", "report_id": "p15", "kind": "recommendation",
-             "number": "1", "page": 10, "text": DASH_REC, "position": 0},
-            {"id": "o2", "item_id": "da", "report_id": "t17", "kind": "recommendation",
-             "number": "(i)", "page": 2, "text": DASH_REC, "position": 0,
-             "status_printed": "Red"},
-        ]
-    )  # fmt: skip
-    db["status_history"].insert(
-        {"item_id": "da", "field": "rag", "value": "red", "printed": "Red",
-         "date": "2017-06-08", "source": "tracker", "report_id": "t17",
-         "recorded_at": "2017-06-08T09:00:00"}
-    )  # fmt: skip
+    """The seed paper: the tracker grades PEEL 2015's domestic abuse item Red.
+
+    Built with the register's own loader from tests/register_fixtures.py, so
+    the Red grade comes from the tracker's printed "Red" as ingest reads it.
+    """
+    from pipeline.register import load_document, open_register
+    from tests import register_fixtures
+
+    db = open_register(tmp_path / "seed.db")
+    for document in register_fixtures.all_documents():
+        load_document(db, document, now=document["report"]["published"] + "T09:00:00")
     db.conn.close()
-    update = build_update(read_register(path), date(2017, 3, 1), date(2017, 6, 8))
+    register = read_register(tmp_path / "seed.db")
+    update = build_update(register, date(2017, 3, 1), date(2017, 6, 8), force=WMP)
     text = render_markdown(update, update_to_sections(update, _fake_charts()), _FILES)
     red_section = text.split(f"{RED_SECTION_TITLE}\n", 1)[1].split("\n## ", 1)[0]
-    assert "There is currently 1 recommendation graded as Red." in red_section
-    assert "effective supervision of the initial risk assessment process" in red_section
-    assert "Recommendation 1 from PEEL: Police effectiveness 2015" in red_section
+    assert "There is currently 1 cause of concern graded as Red." in red_section
+    assert "The force's response to domestic abuse is a cause of concern" in red_section
+    assert "from PEEL: Police effectiveness 2015" in red_section
+    # The recommendation that answers it is quoted with it, as the seed paper does.
+    assert "To address it, recommendation 1" in red_section
+    assert register_fixtures.DASH_REC_2015 in red_section
+    assert "rag red (printed “Red”), Joint Audit Committee" in red_section
 
 
 _FILES = {"age": "a.png", "status": "s.png"}
