@@ -258,6 +258,13 @@ FILLER_OBJECTS = (
     "volunteers and special constables",
     "the force management statement",
     "its digital services",
+    "the rota for response shifts",
+    "the work of the local criminal justice board",
+    "the results of its public satisfaction survey",
+    "independent advisory groups",
+    "the wellbeing programme for its workforce",
+    "the design of its new command structure",
+    "the use of body-worn video",
 )
 FILLER_TAILS = (
     " across the force area",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -283,7 +284,10 @@ def set_header_footer(section, meta: dict) -> None:
     for footer in (section.footer, section.first_page_footer):
         paragraph = footer.paragraphs[0]
         paragraph.text = ""
-        run = paragraph.add_run(f"{meta.get('footer') or ''}\t\t")
+        paragraph.paragraph_format.tab_stops.add_tab_stop(
+            Cm(16.4), WD_TAB_ALIGNMENT.RIGHT
+        )
+        run = paragraph.add_run(f"{meta.get('footer') or ''}\t")
         run.font.size = Pt(8.5)
         add_page_field(paragraph)
 
@@ -359,6 +363,11 @@ def fix_pdf_dates(data: bytes, stamp: str) -> bytes:
             + b"0" * len(m.group(4))
             + m.group(5)
         ),
+        data,
+    )
+    data = re.sub(
+        rb"(/DocChecksum\s*/)([0-9A-Fa-f]+)",
+        lambda m: m.group(1) + b"0" * len(m.group(2)),
         data,
     )
     data = re.sub(
