@@ -442,11 +442,14 @@ def line_starts_item(line: dict) -> tuple[str, str] | None:
     if first[:1] in "•▪●" and len(first) > 1:  # glyph glued to the first word
         return "bullet", first[:1]
     if LIST_MARKER.match(first) and len(words) > 1:
-        return "numbered", first
+        bare = re.match(r"^\d+(\.\d+)*$", first)
+        gap = words[1]["x0"] - words[0]["x1"]
+        if not bare or gap > 0.5 * words[0]["size"]:
+            return "numbered", first
     return None
 
 
-def continues(previous: dict, line: dict, widest: float) -> bool:
+def continues(previous: dict, line: dict, widest: float, right_edge: float) -> bool:
     """True when `line` carries on the paragraph whose last line is `previous`."""
     same_place = all(
         previous.get(k) == line.get(k)
@@ -462,17 +465,24 @@ def continues(previous: dict, line: dict, widest: float) -> bool:
         and line_starts_item(line) is None
         and -2 < gap <= 0.65 * max(previous["size"], line["size"])
         and abs(previous["size"] - line["size"]) <= 1.0
-        and previous["bold"] == line["bold"]
+        and (previous["bold"] == line["bold"] or previous["x1"] > right_edge - 20)
         and not ends_short
     )
 
 
 def group_lines(lines: list[dict]) -> list[list[dict]]:
     """Consecutive lines grouped into paragraphs."""
+    right_edges: dict[tuple, float] = {}
+    for line in lines:
+        key = (line["page"], line["column"])
+        right_edges[key] = max(right_edges.get(key, 0.0), line["x1"])
     groups: list[list[dict]] = []
     for line in lines:
         if groups and continues(
-            groups[-1][-1], line, max(ln["x1"] - ln["x0"] for ln in groups[-1])
+            groups[-1][-1],
+            line,
+            max(ln["x1"] - ln["x0"] for ln in groups[-1]),
+            right_edges[(line["page"], line["column"])],
         ):
             groups[-1].append(line)
         else:
@@ -495,22 +505,20 @@ def group_to_block(group: list[dict], body_size: float, margin: float, vocab) ->
     text = re.sub(r"\s+", " ", text).strip()
     size = statistics.median(line["size"] for line in group)
     heading = (
-        not start
+        (not start or (start[0] == "numbered" and not text.endswith((".", ":", ";"))))
         and first.get("table") is None
         and (first["bold"] or size > body_size + 1.0)
         and len(text.split()) <= 20
+        and (not text.endswith(".") or len(text.split()) <= 6)
     )
-    kind = (
-        "cell"
-        if first.get("table")
-        else start[0]
-        if start
-        else "heading"
-        if heading
-        else "paragraph"
-    )
+    if first.get("table"):
+        kind = "cell"
+    elif heading:
+        kind = "heading"
+    else:
+        kind = start[0] if start else "paragraph"
     marker = start[1] if start else None
-    if kind == "numbered" and marker and re.match(r"^\d+\.$", marker):
+    if marker and re.match(r"^\d+\.$", marker):
         marker = marker[:-1]
     return Block(
         page=first["page"],

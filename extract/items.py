@@ -1,0 +1,644 @@
+"""Blocks and their cue spans in, typed items (contract §1) out.
+
+The span_ruler (extract/nlp.py) finds cues in each block's text: labels
+("Area for improvement 3"), section headings ("Recommendations"), lead-ins
+("We recommend that"), addressees ("The force should"), statuses and
+non-items. This module walks the blocks in reading order, keeps the context a
+reader keeps (which section, which label is waiting for its paragraph, which
+cause of concern is open, which report a tracker is quoting) and turns cues
+into items whose text runs over lead-in, bullets, sub-bullets and page breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+
+from .layout import Block
+from .nlp import SPANS_KEY, get_nlp
+
+KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
+QUOTES = "“”\"‘’'"
+STATUS_WORDS = re.compile(
+    r"\b(addressed and archived|superseded|achieved|closed|completed|discharged|"
+    r"archived|on-?going|in progress|open|outstanding|met)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One span the span_ruler found in a block's text."""
+
+    label: str
+    rule: str
+    start: int  # character offsets in the block text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item as the report prints it (contract §1), with the rule that found it."""
+
+    kind: str
+    number: str | None
+    text: str
+    page: int
+    source_report: str | None = None
+    status: str | None = None
+    parent: int | None = None
+    rule: str = ""
+    confidence: int = 1  # 3 label, 2 section or lead-in, 1 default
+
+
+@dataclass
+class Context:
+    """What a reader remembers while reading: section, waiting label, open concern."""
+
+    section: str | None = None
+    pending: tuple | None = None  # (kind, number, rule)
+    concern: int | None = None  # index in items of the open cause of concern
+    source_report: str | None = None
+    default_status: str | None = None
+    tracker: bool = False
+    table_header: dict | None = None  # a tracker table's header, for its next page
+    items: list = field(default_factory=list)
+
+
+# --- cues ---------------------------------------------------------------------------
+
+
+def blocks_to_cues(blocks: list[Block]) -> list[list[Cue]]:
+    """The cue spans of every block, in block order."""
+    nlp = get_nlp()
+    return [
+        [
+            Cue(s.label_, s.id_, s.start_char, s.end_char, s.text)
+            for s in doc.spans[SPANS_KEY]
+        ]
+        for doc in nlp.pipe(block.text for block in blocks)
+    ]
+
+
+def cue_at_start(cues: list[Cue], labels: tuple, max_start: int = 2) -> Cue | None:
+    """The first cue with one of `labels` starting within the first characters."""
+    return next((c for c in cues if c.label in labels and c.start <= max_start), None)
+
+
+def label_number(cue: Cue) -> str | None:
+    """The number printed in a label cue ("Area for improvement 3:" -> "3")."""
+    tokens = cue.text.rstrip(":–-—. ").split()
+    last = tokens[-1] if tokens else ""
+    return last if re.search(r"\d|^\(?[ivx]+\)?$", last) and len(tokens) > 1 else None
+
+
+def is_label_only(block: Block, cues: list[Cue]) -> Cue | None:
+    """The label cue when the block is nothing but a label ("Recommendation 4")."""
+    cue = cue_at_start(cues, KINDS)
+    if cue is None or not (cue.rule.endswith("label") or cue.rule.endswith("section")):
+        return None
+    rest = block.text[cue.end :].strip(" :–-—.")
+    return cue if not rest else None
+
+
+def heading_section(block: Block, cues: list[Cue]) -> str | None:
+    """The kind a section heading announces ("Areas for improvement"), or "mixed".
+
+    The cue must open the heading or close it ("Annex A – Summary of
+    recommendations"): "Outstanding recommendations assessed as Red" is no section.
+    """
+    end = len(block.text.rstrip(" :.–-"))
+    kinds = {
+        c.label
+        for c in cues
+        if c.label in KINDS
+        and c.rule.endswith("section")
+        and (c.end >= end or (c.start <= 2 and len(block.text[c.end :].split()) <= 3))
+    }
+    if not kinds:
+        return None
+    text = block.text.lower()
+    if len(kinds) > 1 or ("recommendation" in text and "concern" in text):
+        return "mixed"
+    return kinds.pop()
+
+
+def lead_in_end(cues: list[Cue]) -> int | None:
+    """Where the text after a recommendation lead-in starts, or None."""
+    lead_ins = [c for c in cues if c.rule in ("rec-lead-in-we", "rec-lead-in-coc")]
+    if not lead_ins:
+        return None
+    return max(c.end for c in lead_ins)
+
+
+def strip_lead_in(text: str, end: int) -> str:
+    """The text after a lead-in: "We recommend that the force" -> "the force"."""
+    return text[end:].lstrip(" ,:")
+
+
+def is_not_item(cues: list[Cue]) -> bool:
+    """True when a block only narrates (a past recommendation, a committee's own)."""
+    return any(c.label == "not_item" for c in cues)
+
+
+def addressee(cues: list[Cue], max_start: int = 40) -> Cue | None:
+    """The addressee cue near the start of a block ("The force should")."""
+    return cue_at_start(cues, ("addressee",), max_start)
+
+
+def status_from(cues: list[Cue], text: str) -> str | None:
+    """The status a tracker sentence gives ("... has been addressed and archived")."""
+    if not any(c.label == "status" for c in cues):
+        return None
+    found = STATUS_WORDS.search(text)
+    return found.group(1).lower() if found else None
+
+
+# --- walking the blocks ---------------------------------------------------------------
+
+
+def is_heading(block: Block) -> bool:
+    """A heading: printed as one (bold or large), or a short line with no full stop."""
+    return block.kind == "heading"
+
+
+def continues_item(
+    first: Block, text: str, block: Block, cues: list[Cue], paragraphs: bool = False
+) -> bool:
+    """True when `block` belongs to the item that starts with `first` and whose
+    text so far is `text`: its bullets and sub-bullets after a colon, lettered
+    sub-paragraphs, or the rest of an open quotation."""
+    if is_heading(block) or block.table != first.table:
+        return False
+    if block.table and (block.row != first.row):
+        return False
+    lead = next((c for c in cues if c.rule.startswith("rec-lead-in")), None)
+    if cue_at_start(cues, KINDS) or (lead and lead.start <= 2):
+        return False
+    if status_from(cues, block.text):
+        return False
+    open_quote = text.count("“") > text.count("”") or (
+        text.startswith('"') and text.count('"') % 2 == 1
+    )
+    if open_quote:
+        return True
+    listing = text.rstrip().endswith((":", ";", ":-")) or text.rstrip().endswith(
+        (" and", " or")
+    )
+    if block.kind == "bullet":
+        return (
+            listing
+            or block.level > first.level
+            or (first.kind in ("bullet", "numbered") and block.level > first.level)
+        )
+    if block.kind == "numbered":
+        return listing and not same_marker_style(first.marker, block.marker)
+    return paragraphs and block.kind == "paragraph" and not is_not_item(cues)
+
+
+def same_marker_style(first: str | None, other: str | None) -> bool:
+    """True when two list markers belong to one list ("1" and "2", "(i)" and "(ii)")."""
+    if not first or not other:
+        return False
+
+    def style(marker: str) -> str:
+        if re.match(r"^\d+(\.\d+)+$", marker):
+            return "decimal"
+        if re.match(r"^\d+\.?\)?$", marker):
+            return "number"
+        if re.match(r"^\(?[ivx]+[).]?$", marker):
+            return "roman"
+        return "letter"
+
+    return style(first) == style(other)
+
+
+def collect(blocks, cues, start: int, text: str, paragraphs=False) -> tuple[str, int]:
+    """The item's whole text from block `start` on, and the index after it.
+
+    With `paragraphs`, plain paragraphs carry the item on too (a tracker's
+    quoted recommendation under its own heading).
+    """
+    first = blocks[start]
+    index = start + 1
+    while index < len(blocks) and continues_item(
+        first, text, blocks[index], cues[index], paragraphs
+    ):
+        text = f"{text} {blocks[index].text}"
+        index += 1
+    return clean_text(text), index
+
+
+def clean_text(text: str) -> str:
+    """White space collapsed; the unmatched quote marks of a quoted item removed."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if text[:1] == "“" and text[-1:] == "”" and text.count("“") == 1 == text.count("”"):
+        text = text[1:-1].strip()
+    if text[:1] == "“" and "”" not in text:
+        text = text[1:].lstrip()
+    if text[:1] == '"' and text.count('"') == 1:
+        text = text[1:].lstrip()
+    if text[-1:] == "”" and text.count("“") < text.count("”"):
+        text = text[:-1].rstrip()
+    if text[-1:] == '"' and text.count('"') % 2 == 1:
+        text = text[:-1].rstrip()
+    return text
+
+
+def start_of_item(block: Block, cues: list[Cue], ctx: Context):
+    """(kind, number, text, rule, confidence) when `block` opens an item, else None."""
+    if any(c.label == "not_item" and c.start <= 2 for c in cues):
+        return None
+    label = cue_at_start(cues, KINDS)
+    if label and label.rule.endswith("label") and block.text[label.end :].strip():
+        return (
+            label.label,
+            label_number(label) or block.marker,
+            block.text[label.end :].lstrip(" :–-—."),
+            label.rule,
+            3,
+        )
+    if ctx.pending:
+        kind, number, rule = ctx.pending[:3]
+        lead = lead_in_end(cues)
+        text = strip_lead_in(block.text, lead) if lead is not None else block.text
+        return kind, number or block.marker, text, rule, 3
+    lead = lead_in_end(cues)
+    if lead is not None and not is_not_item(cues):
+        return (
+            "recommendation",
+            block.marker,
+            strip_lead_in(block.text, lead),
+            "lead-in",
+            2,
+        )
+    deadline = cue_at_start(cues, ("recommendation",), 2)
+    if deadline and deadline.rule == "rec-lead-in-deadline":
+        return "recommendation", block.marker, block.text, deadline.rule, 2
+    statement = next((c for c in cues if c.rule == "coc-statement"), None)
+    if statement and statement.start < 120 and block.kind != "heading":
+        return "cause_of_concern", block.marker, block.text, statement.rule, 2
+    if is_not_item(cues) or block.text.rstrip().endswith("?"):
+        return None
+    return start_in_section(block, cues, ctx)
+
+
+def start_in_section(block: Block, cues: list[Cue], ctx: Context):
+    """An item opened by its place: a bullet or numbered paragraph (or a paragraph
+    addressed to someone) under a section heading, or a tracker's numbered quote."""
+    who = addressee(cues)
+    listed = block.kind in ("bullet", "numbered")
+    if ctx.section in KINDS or ctx.section == "mixed":
+        kind = ctx.section if ctx.section in KINDS else guess_kind(block, cues, ctx)
+        if kind and (listed and (who or kind != "cause_of_concern") or who):
+            if kind == "recommendation" and ctx.section == "mixed" and not who:
+                return None
+            return kind, block.marker, block.text, f"in-section-{kind}", 2
+    if ctx.source_report and block.kind == "numbered" and not is_decimal(block.marker):
+        return "recommendation", block.marker, block.text, "tracker-quote", 2
+    if block.kind == "numbered" and who and who.start <= 2:
+        return "area_for_improvement", block.marker, block.text, "numbered-should", 1
+    return None
+
+
+def is_decimal(marker: str | None) -> bool:
+    """True for a paragraph number like "4.2" (a report's own numbering)."""
+    return bool(marker and re.match(r"^\d+\.\d+$", marker))
+
+
+def guess_kind(block: Block, cues: list[Cue], ctx: Context) -> str | None:
+    """In a mixed section: a recommendation when addressed with "should"."""
+    if addressee(cues):
+        return "recommendation"
+    return None
+
+
+def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -> bool:
+    """Let a heading, a label line or a tracker's narrative change the context.
+
+    Returns True when the block was context only (no item starts in it).
+    """
+    label = is_label_only(block, cues)
+    if label and label.rule.endswith("label"):
+        ctx.pending = (label.label, label_number(label) or block.marker, label.rule)
+        if label.label == "cause_of_concern":
+            ctx.concern = None
+        return True
+    if tracker and ctx.source_report and is_item_heading(block):
+        number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
+        ctx.pending = ("recommendation", number, "tracker-heading")
+        return True
+    if is_heading(block) or (label and label.rule.endswith("section")):
+        section = heading_section(block, cues)
+        ctx.pending = None
+        if section != "recommendation":
+            ctx.concern = None if section is None else ctx.concern
+        ctx.section = section
+        if tracker:
+            ctx.default_status = (
+                "red" if re.search(r"\bred\b", block.text, re.I) else None
+            )
+        return True
+    if tracker:
+        title = quoted_title(block.text)
+        if title:
+            ctx.source_report = title
+            ctx.default_status = ctx.default_status or "on-going"
+            return True
+        found = STATUS_WORDS.search(block.text)
+        if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
+            ctx.default_status = found.group(1).lower()
+    return False
+
+
+def is_item_heading(block: Block) -> bool:
+    """A tracker's numbered heading over a quoted item ("2. Force Progress Review")."""
+    numbered = block.marker is not None or re.match(r"^\(?\w{1,4}[.)]\s", block.text)
+    return bool(
+        numbered
+        and not is_decimal(block.marker)
+        and len(block.text.split()) <= 10
+        and not block.text.rstrip().endswith((".", ":", ";"))
+        and (block.kind in ("heading", "numbered"))
+    )
+
+
+def quoted_title(text: str) -> str | None:
+    """The report a tracker paragraph introduces: “Title” was published / report."""
+    quoted = re.match(r"^\s*[“\"]([^”\"]{8,200})[”\"]\s+(was|is|were)\b", text)
+    if quoted:
+        return quoted.group(1).strip()
+    named = re.search(
+        r"\b(?:There was an?|from the|of the)\s+((?:[A-Z][\w’']*\s*){2,8}"
+        r"(?:Report|Inspection|report|inspection)(?:\s+in\s+\d{4})?)",
+        text,
+    )
+    return named.group(1).strip() if named else None
+
+
+def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item]:
+    """Every item the blocks state, in reading order (restatements not yet merged)."""
+    ctx = Context(tracker=tracker)
+    index = 0
+    while index < len(blocks):
+        block, block_cues = blocks[index], cues[index]
+        if block.table and tracker:
+            index = table_items(blocks, cues, index, ctx)
+            continue
+        if update_context(block, block_cues, ctx, tracker):
+            index += 1
+            continue
+        opened = start_of_item(block, block_cues, ctx)
+        split = split_concern(block, block_cues, opened)
+        if split:
+            index = add_concern_and_recommendation(blocks, cues, index, ctx, split)
+            continue
+        if not opened:
+            index += 1
+            continue
+        kind, number, text, rule, confidence = opened
+        text, index = collect(blocks, cues, index, text, rule == "tracker-heading")
+        add_item(ctx, kind, number, text, block.page, rule, confidence)
+        index = take_status(blocks, cues, index, ctx)
+    return ctx.items
+
+
+def split_concern(block: Block, cues: list[Cue], opened) -> int | None:
+    """Where a recommendation lead-in starts inside a cause-of-concern paragraph."""
+    lead = next((c for c in cues if c.rule == "rec-lead-in-coc"), None)
+    if lead and lead.start > 20 and opened and opened[0] == "cause_of_concern":
+        return lead.start
+    return None
+
+
+def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
+    """A paragraph holding a concern and the lead-in of its recommendation."""
+    block = blocks[index]
+    concern_text = block.text[:split]
+    add_item(
+        ctx,
+        "cause_of_concern",
+        block.marker,
+        concern_text,
+        block.page,
+        "coc-statement",
+        2,
+    )
+    rest = Block(**{**asdict(block), "text": block.text[split:]})
+    rest_cues = [
+        replace(c, start=c.start - split, end=c.end - split)
+        for c in cues[index]
+        if c.start >= split
+    ]
+    text = strip_lead_in(rest.text, lead_in_end(rest_cues))
+    text, after = collect(
+        [rest] + blocks[index + 1 :], [rest_cues] + cues[index + 1 :], 0, text
+    )
+    add_item(ctx, "recommendation", None, text, block.page, "lead-in", 2)
+    return take_status(blocks, cues, index + after, ctx)
+
+
+def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> None:
+    """Append an item, linking a recommendation to the open cause of concern."""
+    text = clean_text(text)
+    if not text:
+        return
+    parent = ctx.concern if kind == "recommendation" else None
+    ctx.items.append(
+        Item(
+            kind=kind,
+            number=number,
+            text=text,
+            page=page,
+            source_report=ctx.source_report,
+            status=ctx.default_status
+            if ctx.source_report or ctx.default_status
+            else None,
+            parent=parent,
+            rule=rule,
+            confidence=confidence,
+        )
+    )
+    if kind == "cause_of_concern":
+        ctx.concern = len(ctx.items) - 1
+    ctx.pending = None
+
+
+def take_status(blocks, cues, index: int, ctx: Context) -> int:
+    """Read a tracker's status sentence after an item; return the next index."""
+    if ctx.tracker and index < len(blocks) and ctx.items:
+        status = status_from(cues[index], blocks[index].text)
+        if status:
+            ctx.items[-1] = replace(ctx.items[-1], status=status)
+            return index + 1
+    return index
+
+
+# --- tracker tables -----------------------------------------------------------------
+
+COLUMN_ROLES = {
+    "text": (
+        "recommendation",
+        "area for improvement",
+        "description",
+        "finding",
+        "action",
+    ),
+    "report": ("report", "source", "inspection"),
+    "status": ("status", "progress", "update"),
+    "rag": ("rag", "grade", "rating"),
+    "type": ("type", "kind", "category"),
+}
+
+
+def column_roles(header: dict[int, str]) -> dict[str, int]:
+    """Which column holds the item text, its report, status, RAG and type."""
+    roles: dict[str, int] = {}
+    for role, words in COLUMN_ROLES.items():
+        for col, name in sorted(header.items()):
+            if col not in roles.values() and any(w in name.lower() for w in words):
+                roles.setdefault(role, col)
+    return roles
+
+
+def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, Block]], int]:
+    """The rows of the table starting at `index` (cells by column), and the
+    index after the table."""
+    table = blocks[index].table
+    rows: dict[int, dict[int, Block]] = {}
+    while index < len(blocks) and blocks[index].table == table:
+        block = blocks[index]
+        cell = rows.setdefault(block.row, {})
+        if block.col in cell:  # a second paragraph in one cell
+            cell[block.col] = replace(
+                cell[block.col], text=f"{cell[block.col].text} {block.text}"
+            )
+        else:
+            cell[block.col] = block
+        index += 1
+    return [rows[r] for r in sorted(rows)], index
+
+
+def table_items(blocks, cues, index: int, ctx: Context) -> int:
+    """Items of a tracker table (one a row); other tables are passed over."""
+    rows, after = table_rows(blocks, index)
+    header = {col: b.text for col, b in rows[0].items()} if rows else {}
+    roles = column_roles(header)
+    if "text" not in roles or not ({"status", "report", "rag"} & roles.keys()):
+        roles = column_roles(ctx.table_header or {})
+        if "text" not in roles:
+            return after
+        header, body = ctx.table_header, rows  # a table continued from the last page
+    else:
+        ctx.table_header = header
+        body = rows[1:]
+    header_text = [b.text for b in rows[0].values()] if rows else []
+    for row in body:
+        cell = row.get(roles["text"])
+        if cell is None or [b.text for b in row.values()] == header_text:
+            continue
+        kind = row_kind(row.get(roles.get("type")), header.get(roles["text"], ""))
+        status = row.get(roles.get("status"))
+        rag = row.get(roles.get("rag"))
+        report = row.get(roles.get("report"))
+        number = None
+        text = cell.text
+        label = cue_at_start(cues[blocks.index(cell)] if cell in blocks else [], KINDS)
+        if label and label.rule.endswith("label"):
+            number, text = label_number(label), text[label.end :].lstrip(" :–-—.")
+        ctx.items.append(
+            Item(
+                kind=kind,
+                number=number,
+                text=clean_text(text),
+                page=cell.page,
+                source_report=report.text if report else None,
+                status=(status.text if status else rag.text if rag else None),
+                rule="tracker-table-row",
+                confidence=2,
+            )
+        )
+    return after
+
+
+def row_kind(type_cell: Block | None, header: str) -> str:
+    """A table row's kind from its type column, else from the text column's name."""
+    text = (type_cell.text if type_cell else header).lower()
+    if "area" in text or "afi" in text:
+        return "area_for_improvement"
+    if "concern" in text:
+        return "cause_of_concern"
+    return "recommendation"
+
+
+# --- restatements ---------------------------------------------------------------------
+
+
+def comparable(text: str) -> str:
+    """Lower-case letters and digits only, for spotting a restated item."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def is_restatement(a: Item, b: Item) -> bool:
+    """True when two items are the same words (a summary or annex restating)."""
+    from rapidfuzz import fuzz
+
+    left, right = comparable(a.text), comparable(b.text)
+    if not left or not right:
+        return False
+    if left == right:
+        return True
+    shorter, longer = sorted((left, right), key=len)
+    return len(shorter) > 0.8 * len(longer) and fuzz.ratio(left, right) >= 93
+
+
+def merge_restatements(items: list[Item]) -> list[Item]:
+    """One item per distinct statement, at its first page; kind and number from
+    the most explicit statement; parents re-pointed."""
+    kept: list[Item] = []
+    new_index: dict[int, int] = {}
+    for index, item in enumerate(items):
+        match = next(
+            (k for k, seen in enumerate(kept) if is_restatement(seen, item)), None
+        )
+        if match is None:
+            new_index[index] = len(kept)
+            kept.append(item)
+            continue
+        new_index[index] = match
+        seen = kept[match]
+        best = item if item.confidence > seen.confidence else seen
+        kept[match] = replace(
+            seen,
+            kind=best.kind,
+            number=best.number or seen.number or item.number,
+            page=min(seen.page, item.page),
+            parent=seen.parent if seen.parent is not None else item.parent,
+            confidence=max(seen.confidence, item.confidence),
+        )
+    return [
+        replace(
+            item, parent=new_index.get(item.parent) if item.parent is not None else None
+        )
+        for item in kept
+    ]
+
+
+def blocks_to_items(blocks: list[Block], report: dict) -> list[dict]:
+    """The report's items as contract §1 dicts (plus the optional `rule`)."""
+    cues = blocks_to_cues(blocks)
+    items = merge_restatements(walk(blocks, cues, report.get("kind") == "tracker"))
+    return [
+        {
+            "kind": i.kind,
+            "number": i.number,
+            "text": i.text,
+            "page": i.page,
+            "source_report": i.source_report,
+            "status": i.status,
+            "parent": i.parent,
+            "rule": i.rule,
+        }
+        for i in items
+    ]
