@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -289,7 +290,7 @@ def test_canned_query_results(datasette):
     [tracker] = rows("tracker_statuses")
     assert (tracker["tracker_status"], tracker["recorded_as"]) == (
         "on-going",
-        "in_progress",
+        "status: in_progress",
     )
     [found] = rows("search_items")
     assert found["item_id"] == "i-dom" and "[" in found["matched"]
@@ -400,3 +401,42 @@ def test_serve_help_shows_the_options():
     assert result.exit_code == 0
     for option in ("--db", "--port", "--corpus", "--edit", "127.0.0.1"):
         assert option in result.stdout
+
+
+def test_canned_queries_on_a_register_loaded_by_the_register_code(tmp_path):
+    from pipeline.register import load_document, open_register
+    from tests.register_fixtures import all_documents
+
+    db_path = tmp_path / "register.db"
+    db = open_register(db_path)
+    for document in all_documents():
+        load_document(db, document)
+    db.conn.close()
+    prepare_database(db_path)
+    datasette = register_datasette(db_path)
+    queries = datasette.metadata("queries", database="register")
+    results = {}
+    for name in queries:
+        path = f"/register/{name}.json?_shape=array&q=supervision&report_id=&item_id="
+        response = datasette_get(datasette, path)
+        assert response.status_code == 200, f"{name}: {response.text[:300]}"
+        results[name] = response.json()
+    assert results["open_items_by_force_and_kind"]
+    assert results["items_repeated_across_reports"], "the 2016 PEEL repeats 2015"
+    assert results["tracker_statuses"] and all(
+        row["tracker_status"] for row in results["tracker_statuses"]
+    )
+    assert any("supervision" in row["matched"] for row in results["search_items"])
+    assert results["latest_ingest"]
+    item_id = results["tracker_statuses"][0]["item_id"]
+    history = datasette_get(
+        datasette, f"/register/item_history.json?_shape=array&item_id={item_id}"
+    ).json()
+    assert history and {row["source"] for row in history} == {"tracker"}
+    with closing(sqlite3.connect(db_path)) as connection:
+        (report_id,) = connection.execute("select id from reports limit 1").fetchone()
+    printed = datasette_get(
+        datasette, f"/register/report_items.json?_shape=array&report_id={report_id}"
+    ).json()
+    positions = [row["position"] for row in printed]
+    assert positions and positions == sorted(positions)
