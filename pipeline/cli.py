@@ -113,23 +113,69 @@ def ingest(paths, db_path, workers, reextract):
 
 # --- export --------------------------------------------------------------------
 
+iso_date = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def filter_options(command):
+    """--force, --kind, --status and --since, shared by export and report."""
+    command = click.option(
+        "--since",
+        type=iso_date,
+        default=None,
+        help="Only items printed or changed since.",
+    )(command)
+    command = click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        type=click.Choice(
+            ["open", "in_progress", "pending_sign_off", "closed", "superseded"]
+        ),
+        help="Only items with this status (repeatable).",
+    )(command)
+    command = click.option(
+        "--kind",
+        "kinds",
+        multiple=True,
+        type=click.Choice(
+            ["recommendation", "area_for_improvement", "cause_of_concern"]
+        ),
+        help="Only items of this kind (repeatable).",
+    )(command)
+    return click.option(
+        "--force", default=None, help="Only this force's and national reports' items."
+    )(command)
+
 
 @cli.command()
 @register_db_option
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["json"]),
+    type=click.Choice(["json", "csv", "xlsx"]),
     default="json",
     show_default=True,
-    help="Output format (contract §2).",
+    help="json: contract §2; csv: one row per item; xlsx: a sheet per table.",
 )
-def export(db_path, output_format):
+@filter_options
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (xlsx needs one; csv goes to stdout without it).",
+)
+def export(db_path, output_format, force, kinds, statuses, since, output):
     """Print the whole register as JSON (contract §2), in a fixed order.
+
+    --format csv or xlsx writes one row per item (its report, occurrences,
+    status, owner, target date and history), filtered by --force, --kind,
+    --status and --since; the xlsx adds occurrences, reports and history
+    sheets.
 
     \b
     Example:
         hmic export --db output/register.db --format json > register.json
+        hmic export --format xlsx --status open --output output/open.xlsx
     """
     from pathlib import Path
 
@@ -138,8 +184,93 @@ def export(db_path, output_format):
 
     if not Path(db_path).is_file():
         raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    if output_format != "json":
+        _export_table(db_path, output_format, force, kinds, statuses, since, output)
+        return
+    if force or kinds or statuses or since or output:
+        raise click.ClickException(
+            "--format json exports the whole register (contract §2) to stdout; "
+            "--force, --kind, --status, --since and --output apply to csv and xlsx"
+        )
     text = export_json(open_register(db_path))
     sys.stdout.write(text)
+
+
+# --- report and tabular export (pipeline/committee.py, pipeline/tabular.py) ----
+
+
+def _export_table(db_path, output_format, force, kinds, statuses, since, output):
+    """The csv/xlsx branch of `export`: filter the register, write the table."""
+    from pipeline.tabular import filter_register, read_register, write_csv, write_xlsx
+
+    if output_format == "xlsx" and not output:
+        raise click.ClickException("--format xlsx needs --output FILE.xlsx")
+    register = filter_register(
+        read_register(db_path),
+        force=force,
+        kinds=kinds,
+        statuses=statuses,
+        since=since.date() if since else None,
+    )
+    if output_format == "xlsx":
+        write_xlsx(register, output)
+        click.echo(f"Wrote {output}", err=True)
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            write_csv(register, out)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        write_csv(register, sys.stdout)
+
+
+@cli.command()
+@register_db_option
+@click.option("--since", type=iso_date, required=True, help="The previous committee.")
+@click.option(
+    "--until", type=iso_date, default=None, help="End of the period.  [default: today]"
+)
+@click.option("--force", default=None, help="Only this force's and national reports.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "md"]),
+    default="html",
+    show_default=True,
+    help="html: one self-contained A4 page; md: Markdown with PNG charts beside it.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write.  [default: output/committee-update.html or .md]",
+)
+def report(db_path, since, until, force, output_format, output):
+    """Write the committee update for the period SINCE..UNTIL from the register.
+
+    Reports received, Red items, closures and re-gradings, slipped target
+    dates, police and crime commissioner responses due, and counts by status
+    and RAG. "Overdue" is relative to --until.
+
+    \b
+    Example:
+        hmic report --since 2017-03-01 --until 2017-06-08 --force "West Midlands Police"
+    """
+    from datetime import date
+    from pathlib import Path
+
+    from pipeline.committee import write_report
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    until = until.date() if until else date.today()
+    if until < since.date():
+        raise click.ClickException(
+            f"--until {until} is before --since {since:%Y-%m-%d}"
+        )
+    output = output or f"output/committee-update.{output_format}"
+    written = write_report(db_path, output, since.date(), until, force, output_format)
+    for path in written:
+        click.echo(str(path))
 
 
 # --- status --------------------------------------------------------------------

@@ -595,7 +595,7 @@ def _received_section(update: CommitteeUpdate) -> Section:
                 "Repeats": received[[f"repeat_{k}" for k in KINDS]].sum(axis=1),
             }
         )
-        blocks.append(Block("table", table=table, widths=(38, 14, 12, 8, 10, 8, 10)))
+        blocks.append(Block("table", table=table, widths=(36, 14, 14, 8, 10, 8, 10)))
     return Section(
         "Inspection reports received since the previous committee", tuple(blocks)
     )
@@ -802,7 +802,7 @@ def _counts_section(update: CommitteeUpdate, charts: dict[str, Chart]) -> Sectio
                 "Each item is counted once, under the report that first made it. "
                 "The RAG columns count outstanding items only.",
             ),
-            Block("table", table=table, widths=(28, 7, 8, 8, 7, 8, 6, 7, 7, 7, 7)),
+            Block("table", table=table, widths=(23, 7, 9, 9, 7, 10, 6, 8, 8, 7, 6)),
             Block("chart", chart=charts["age"]),
         ),
     )
@@ -831,7 +831,7 @@ def _open_by_report_section(update: CommitteeUpdate) -> Section:
                 "Target": items["target_date"].map(_day),
             }
         )
-        blocks.append(Block("table", table=table, widths=(14, 44, 11, 7, 12, 12)))
+        blocks.append(Block("table", table=table, widths=(17, 39, 11, 9, 12, 12)))
     return Section("Open items by report", tuple(blocks))
 
 
