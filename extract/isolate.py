@@ -8,9 +8,12 @@ child's process group at the deadline and raises TooSlow itself, and raises
 TooLarge for a child that the kernel killed, since neither can report.
 
 Children come from a "forkserver": a small single-threaded process that has
-already imported pdfplumber and spaCy, so a child starts in milliseconds, and
-run_extract may be called from many threads (forking a threaded parent could
-copy a lock that another thread holds, and its whole address space into the cap).
+already imported pdfplumber and spaCy, so a child starts in a fraction of a
+second, and run_extract may be called from many threads (forking a threaded
+parent could copy a lock that another thread holds, and its whole address
+space into the cap).
+As with any forkserver or spawn child, a script that calls run_extract must
+guard its top level with `if __name__ == "__main__":`, since the child imports it.
 """
 
 from __future__ import annotations
@@ -34,17 +37,10 @@ DEFAULT_MEMORY_MIB = 1536
 EXIT_GRACE_S = 5.0
 MIB = 1 << 20
 
-# Imported once in the fork server, so children inherit them. A module that is
-# missing (still being written) is skipped by the server.
-PRELOAD = [
-    "extract.errors",
-    "extract.pdf",
-    "extract.report",
-    "extract.layout",
-    "extract.nlp",
-    "extract.items",
-    "extract.metadata",
-]
+# Imported once in the fork server, so children inherit them. Only third-party
+# modules and our own leaf modules: the server dies, and every extraction with
+# it, if a preloaded module raises anything but ImportError while it is edited.
+PRELOAD = ["pdfplumber", "spacy", "spacy.lang.en", "extract.errors", "extract.pdf"]
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(PRELOAD)
 
