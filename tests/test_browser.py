@@ -131,7 +131,7 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_analyst_reviews_the_register_in_chromium(server, browser):
+def test_analyst_reviews_the_register_in_chromium(browser, server):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(20_000)
 
