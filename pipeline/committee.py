@@ -443,7 +443,7 @@ def _status_chart(update: CommitteeUpdate) -> Chart:
     import matplotlib.pyplot as plt
 
     table = update.status_over_time
-    colours = ("#c00000", "#ed7d31", "#ffc000", "#70ad47", "#a5a5a5")
+    colours = ("#1f4e79", "#5b9bd5", "#ffc000", "#70ad47", "#a5a5a5")
     figure, axes = plt.subplots(figsize=(7, 3.2))
     axes.stackplot(table.index, *[table[s] for s in STATUSES], colors=colours,
                    labels=[STATUS_NAMES[s] for s in STATUSES])  # fmt: skip
