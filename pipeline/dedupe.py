@@ -200,7 +200,11 @@ def score_candidate(item: dict, report: dict, candidate: Candidate) -> float | N
         return None  # a tracker quotes only what was published before it
     title = report.get("title") if tracker_first else candidate.report_title
     source = candidate.source_report if tracker_first else item.get("source_report")
-    score = score_quote(item["text"], candidate.text) + source_bonus(source, title)
+    bonus = source_bonus(source, title)
+    # A tracker that names the report may quote just the first sentence of a
+    # long recommendation (tracker-table-2018-west-midlands, item 3).
+    ratio = 0.1 if bonus else 0.3
+    score = score_quote(item["text"], candidate.text, min_length_ratio=ratio) + bonus
     return min(score, 100.0)
 
 

@@ -32,6 +32,8 @@ from .statuses import RAGS, STATUSES, printed_to_rag, printed_to_status
 ANALYST_FIELDS = ("status", "rag", "owner", "target_date", "notes")
 SLEEP_HOOK = "HMIC_TEST_SLEEP_IN_TRANSACTION"
 """Seconds to sleep inside a report's transaction, before COMMIT (tests only)."""
+SLEEP_MARKER = "HMIC_TEST_SLEEP_MARKER"
+"""A file the hook creates when it starts sleeping, so a test knows when to kill."""
 
 
 class UnknownItem(KeyError):
@@ -160,6 +162,8 @@ def load_document(
 def _sleep_for_tests() -> None:
     seconds = os.environ.get(SLEEP_HOOK)
     if seconds:
+        if os.environ.get(SLEEP_MARKER):
+            Path(os.environ[SLEEP_MARKER]).touch()
         time.sleep(float(seconds))
 
 

@@ -300,3 +300,101 @@ def json_extract(path) -> dict:
     doc["source"]["sha256"] = file_sha256(path)
     doc["source"]["path"] = str(path)
     return doc
+
+
+# --- measuring linking against corpus/src/REPEATS.tsv ----------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def hmic_item_ids(source: Path) -> list[str]:
+    """The ids of a corpus source's items in golden order (restatements left out)."""
+    import re
+
+    ids = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        tag = re.match(r"\s*<item\b([^>]*)>", line)
+        if not tag:
+            continue
+        attributes = dict(re.findall(r"(\w+)=(\"[^\"]*\"|\S+)", tag.group(1)))
+        if "same" not in attributes:
+            ids.append(attributes["id"].strip('"'))
+    return ids
+
+
+def known_repeats(root: Path = ROOT) -> set[frozenset]:
+    """REPEATS.tsv as unordered pairs of (stem, source item id)."""
+    lines = (root / "corpus/src/REPEATS.tsv").read_text().splitlines()[1:]
+    pairs = set()
+    for line in lines:
+        later_stem, later_id, earlier_stem, earlier_id = line.split("\t")
+        pairs.add(frozenset({(later_stem, later_id), (earlier_stem, earlier_id)}))
+    return pairs
+
+
+def golden_positions(db, root: Path = ROOT, min_score: float = 70.0) -> dict:
+    """(stem, source item id) -> the register item that printing landed in.
+
+    Each golden item is found among its report's occurrences by text, so this
+    works whether the register was loaded from goldens or from the PDFs.
+    """
+    from pipeline.dedupe import score_repeat
+
+    where = {}
+    for golden in sorted((root / "tests/golden").glob("*.json")):
+        stem = golden.stem
+        source = root / "corpus/src" / f"{stem}.hmic"
+        if not source.exists():
+            continue
+        row = db.execute(
+            "SELECT report_id FROM report_files WHERE file_name IN (?, ?)",
+            [f"{stem}.pdf", f"{stem}.json"],
+        ).fetchone()
+        if not row:
+            continue
+        occurrences = list(
+            db.execute(
+                "SELECT item_id, text FROM occurrences WHERE report_id = ?", [row[0]]
+            )
+        )
+        items = json.loads(golden.read_text(encoding="utf-8"))["items"]
+        for source_id, item in zip(hmic_item_ids(source), items, strict=False):
+            scored = [
+                (score_repeat(item["text"], text), iid) for iid, text in occurrences
+            ]
+            best = max(scored, default=(0, None))
+            if best[0] >= min_score:
+                where[(stem, source_id)] = best[1]
+    return where
+
+
+def linking_scores(db, root: Path = ROOT) -> dict:
+    """Precision and recall of cross-report links between inspections against
+    REPEATS.tsv, over the printings found in the register."""
+    where = golden_positions(db, root)
+    trackers = {
+        row[0].removesuffix(".pdf").removesuffix(".json")
+        for row in db.execute(
+            "SELECT report_files.file_name FROM report_files JOIN reports "
+            "ON reports.id = report_files.report_id WHERE reports.kind = 'tracker'"
+        )
+    }
+    keys = sorted(k for k in where if k[0] not in trackers)
+    predicted = {
+        frozenset({a, b})
+        for i, a in enumerate(keys)
+        for b in keys[i + 1 :]
+        if a[0] != b[0] and where[a] == where[b]
+    }
+    truth = {pair for pair in known_repeats(root) if pair <= set(where)}
+    hits = predicted & truth
+    return {
+        "predicted": len(predicted),
+        "truth": len(truth),
+        "truth_total": len(known_repeats(root)),
+        "hits": len(hits),
+        "precision": len(hits) / len(predicted) if predicted else 1.0,
+        "recall": len(hits) / len(truth) if truth else 1.0,
+        "false_links": sorted(tuple(sorted(p)) for p in predicted - truth),
+        "missed": sorted(tuple(sorted(p)) for p in truth - predicted),
+    }

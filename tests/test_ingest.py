@@ -1,0 +1,233 @@
+"""Batch ingest (pipeline/ingest.py): once only, failures, concurrency, kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import export, ingest, register
+from tests import register_fixtures as fx
+
+ROOT = Path(__file__).resolve().parent.parent
+INGEST_SCRIPT = """
+import sys
+from pipeline.ingest import ingest_paths, summary_lines
+from tests.register_fixtures import json_extract
+summary = ingest_paths(sys.argv[1], sys.argv[2:], extract_fn=json_extract, quiet=True)
+print("\\n".join(summary_lines(summary)), file=sys.stderr)
+sys.exit(summary.exit_code)
+"""
+
+
+class CountingExtract:
+    """json_extract that counts its calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, path):
+        self.calls += 1
+        return fx.json_extract(path)
+
+
+@pytest.fixture
+def paths(tmp_path):
+    return fx.write_documents(tmp_path / "docs", fx.all_documents())
+
+
+def run_ingest(db_path, paths, **kwargs):
+    kwargs.setdefault("extract_fn", fx.json_extract)
+    return ingest.ingest_paths(db_path, paths, quiet=True, **kwargs)
+
+
+def export_text(db_path) -> str:
+    return export.export_json(register.open_register(db_path))
+
+
+def counts(db_path) -> dict:
+    db = register.open_register(db_path)
+    return {t: db[t].count for t in ("reports", "report_files", "items", "occurrences")}
+
+
+def start_ingest(db_path, paths, **env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", INGEST_SCRIPT, str(db_path), *map(str, paths)],
+        cwd=ROOT,
+        env=os.environ | env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_ingest_twice_gives_identical_export_and_skips_fast(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    first = run_ingest(db_path, paths)
+    assert (first.count("loaded"), first.exit_code) == (5, 0)
+    exported = export_text(db_path)
+
+    extract = CountingExtract()
+    started = time.perf_counter()
+    second = run_ingest(db_path, paths, extract_fn=extract)
+    elapsed = time.perf_counter() - started
+
+    assert second.count("skipped") == 5 and extract.calls == 0
+    assert elapsed < 1.0, elapsed
+    assert all(a.duration_s < 0.05 for a in second.attempts)
+    assert export_text(db_path) == exported
+
+
+def test_export_does_not_depend_on_worker_count_or_file_order(tmp_path, paths):
+    run_ingest(tmp_path / "a.db", paths, workers=1)
+    run_ingest(tmp_path / "b.db", list(reversed(paths)), workers=4)
+    assert export_text(tmp_path / "a.db") == export_text(tmp_path / "b.db")
+
+
+def test_failing_file_in_the_middle_leaves_the_rest_loaded(tmp_path, paths):
+    damaged = tmp_path / "docs" / "damaged.json"
+    damaged.write_text(json.dumps({"fail": "DamagedPdf"}))
+    broken = tmp_path / "docs" / "broken.json"
+    broken.write_text(json.dumps({"source": {"sha256": "x"}, "report": {}}))
+    db_path = tmp_path / "register.db"
+
+    summary = run_ingest(db_path, [*paths[:2], damaged, broken, *paths[2:]])
+
+    assert summary.exit_code == 1
+    reasons = {Path(a.file).name: a.reason for a in summary.failed}
+    assert reasons == {"damaged.json": "damaged", "broken.json": "invalid_document"}
+    assert counts(db_path)["reports"] == 5
+    db = register.open_register(db_path)
+    assert register.check_integrity(db) == []
+    log = {row["outcome"]: row["n"] for row in db.query(
+        "SELECT outcome, count(*) AS n FROM ingest_log GROUP BY outcome")}  # fmt: skip
+    assert log == {"loaded": 5, "failed": 2}
+    lines = ingest.summary_lines(summary)
+    assert lines[0] == "loaded 5, skipped 0, failed 2"
+    assert any("damaged.json: damaged" in line for line in lines)
+
+
+def test_resaved_copy_is_skipped_after_extraction(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    run_ingest(db_path, paths)
+    copy = tmp_path / "docs" / "copy-of-peel.json"
+    copy.write_text(paths[0].read_text() + "\n")  # other bytes, same report
+    summary = run_ingest(db_path, [copy])
+    assert [(a.outcome, a.reason) for a in summary.attempts] == [
+        ("skipped", "same_content")
+    ]
+    assert counts(db_path)["reports"] == 5
+
+
+def test_reextract_reloads_known_files_and_keeps_analyst_fields(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    run_ingest(db_path, paths)
+    db = register.open_register(db_path)
+    item_id = next(db.query("SELECT id FROM items ORDER BY id"))["id"]
+    register.record_change(db, item_id, "status", "closed", note="evidence filed")
+    register.record_change(db, item_id, "owner", "ACC Crime")
+    before = export_text(db_path)
+
+    extract = CountingExtract()
+    summary = run_ingest(db_path, paths, extract_fn=extract, reextract=True)
+
+    assert extract.calls == 5 and summary.count("loaded") == 5
+    assert {a.reason for a in summary.attempts} == {"reextracted"}
+    assert export_text(db_path) == before
+    item = register.open_register(db_path)["items"].get(item_id)
+    assert (item["status"], item["owner"]) == ("closed", "ACC Crime")
+    assert "evidence filed" in item["notes"]
+
+
+def test_iter_pdf_paths_and_longest_first(tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"x")
+    (tmp_path / "b.PDF").write_bytes(b"xxx")
+    (tmp_path / "notes.txt").write_text("no")
+    found = ingest.iter_pdf_paths([tmp_path])
+    assert [p.name for p in found] == ["a.pdf", "b.PDF"]
+    assert [p.name for p in ingest.longest_first(found)] == ["b.PDF", "a.pdf"]
+
+
+def test_two_concurrent_ingests_load_each_report_once(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    processes = [start_ingest(db_path, paths) for _ in range(2)]
+    results = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], results
+    single = tmp_path / "single.db"
+    run_ingest(single, paths)
+    assert counts(db_path) == counts(single)
+    assert register.check_integrity(register.open_register(db_path)) == []
+    assert export_text(db_path) == export_text(single)
+
+
+def test_kill_mid_transaction_leaves_database_before_or_after(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    run_ingest(db_path, paths[:1])
+    before = counts(db_path)
+    marker = tmp_path / "sleeping"
+    process = start_ingest(
+        db_path,
+        paths,
+        HMIC_TEST_SLEEP_IN_TRANSACTION="60",
+        HMIC_TEST_SLEEP_MARKER=str(marker),
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the writer never reached the hook"
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+
+    db = register.open_register(db_path)
+    assert register.check_integrity(db) == []
+    assert counts(db_path) == before
+    summary = run_ingest(db_path, paths)
+    assert summary.exit_code == 0 and counts(db_path)["reports"] == 5
+
+
+CORPUS = sorted((ROOT / "corpus").glob("*.pdf"))
+GOLDEN = sorted((ROOT / "tests/golden").glob("*.json"))
+REPEATS = ROOT / "corpus/src/REPEATS.tsv"
+
+
+@pytest.mark.skipif(not GOLDEN or not REPEATS.exists(), reason="no goldens/REPEATS")
+def test_linking_on_golden_corpus_finds_known_repeats(tmp_path):
+    """Linking alone (extractor errors aside): the corpus's golden documents
+    loaded into a register, scored against corpus/src/REPEATS.tsv."""
+    copies = []
+    for golden in GOLDEN:
+        copy = tmp_path / golden.name
+        copy.write_bytes(golden.read_bytes())
+        copies.append(copy)
+    run_ingest(tmp_path / "register.db", copies)
+    scores = fx.linking_scores(register.open_register(tmp_path / "register.db"))
+    print(scores)
+    assert scores["truth"] == scores["truth_total"]
+    assert scores["precision"] >= 0.9 and scores["recall"] >= 0.9, scores
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS, reason="no corpus/*.pdf yet (make corpus)")
+def test_corpus_pdfs_ingest_end_to_end(tmp_path):
+    # Copies, because `make corpus` may rebuild corpus/ while the test runs.
+    for pdf in CORPUS:
+        (tmp_path / "corpus").mkdir(exist_ok=True)
+        (tmp_path / "corpus" / pdf.name).write_bytes(pdf.read_bytes())
+    db_path = tmp_path / "register.db"
+    first = ingest.ingest_paths(db_path, [tmp_path / "corpus"], quiet=True, workers=2)
+    assert len(first.attempts) == len(CORPUS)
+    db = register.open_register(db_path)
+    assert register.check_integrity(db) == []
+    loaded = first.count("loaded") + first.count("skipped")
+    assert db["reports"].count == loaded
+    exported = export_text(db_path)
+    second = ingest.ingest_paths(db_path, [tmp_path / "corpus"], quiet=True)
+    assert second.count("skipped") == loaded
+    assert export_text(db_path) == exported
