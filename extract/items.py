@@ -294,7 +294,8 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
         if kind and (listed and (who or kind != "cause_of_concern") or who):
             if kind == "recommendation" and ctx.section == "mixed" and not who:
                 return None
-            return kind, block.marker, block.text, f"in-section-{kind}", 2
+            number = block.marker if block.kind == "numbered" else None
+            return kind, number, block.text, f"in-section-{kind}", 2
     if ctx.source_report and block.kind == "numbered" and not is_decimal(block.marker):
         return "recommendation", block.marker, block.text, "tracker-quote", 2
     if block.kind == "numbered" and who and who.start <= 2:
@@ -612,7 +613,7 @@ def merge_restatements(items: list[Item]) -> list[Item]:
         kept[match] = replace(
             seen,
             kind=best.kind,
-            number=best.number or seen.number or item.number,
+            number=seen.number,
             page=min(seen.page, item.page),
             parent=seen.parent if seen.parent is not None else item.parent,
             confidence=max(seen.confidence, item.confidence),

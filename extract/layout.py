@@ -184,10 +184,14 @@ def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float 
     if best is None:
         return None
     gutter = lo + (best[0] + best[1]) / 2
-    left = {round(w["bottom"]) for w in words if w["x1"] <= gutter}
-    right = {round(w["bottom"]) for w in words if w["x0"] >= gutter}
-    side_by_side = len(left & right)
-    return gutter if side_by_side >= 6 and min(len(left), len(right)) >= 8 else None
+    left = [w for w in words if w["x1"] <= gutter]
+    right = [w for w in words if w["x0"] >= gutter]
+    if min(len(left), len(right)) < 0.15 * len(words):
+        return None
+    overlap = min(
+        max(w["bottom"] for w in left), max(w["bottom"] for w in right)
+    ) - max(min(w["top"] for w in left), min(w["top"] for w in right))
+    return gutter if overlap > 100 else None
 
 
 def is_shaded_box(rect: dict, page_width: float) -> bool:
@@ -384,7 +388,7 @@ def drop_footnotes(lines: list[dict], body_size: float) -> list[dict]:
     return result
 
 
-# --- lines to blocks -------------------------------------------------------------------
+# --- lines to blocks ---------------------------------------------------------
 
 
 def body_font_size(lines: list[dict]) -> float:
@@ -437,7 +441,10 @@ def line_starts_item(line: dict) -> tuple[str, str] | None:
     if not words:
         return None
     first = normalise_text(words[0]["text"])
-    if is_bullet_glyph(first):
+    if is_bullet_glyph(first) or (
+        len(first) == 1
+        and re.search(r"dingbat|symbol|wingding", words[0]["fontname"], re.I)
+    ):
         return "bullet", first
     if first[:1] in "•▪●" and len(first) > 1:  # glyph glued to the first word
         return "bullet", first[:1]

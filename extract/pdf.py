@@ -109,6 +109,30 @@ def has_annotation_text(page) -> bool:
         return False
 
 
+def small_marks(page, largest: float = 8.0) -> list[tuple]:
+    """Bounding boxes of small drawn shapes: bullets printed as graphics, not text."""
+    return [
+        (o["x0"], o["top"], o["x1"], o["bottom"])
+        for o in page.curves + page.rects
+        if 1.0 < o["x1"] - o["x0"] <= largest
+        and 1.0 < o["bottom"] - o["top"] <= largest
+    ]
+
+
+def table_cells(page, min_edges: int = 8) -> list[dict]:
+    """Ruled tables as {"bbox", "rows": [[cell bbox or None, ...], ...]}.
+
+    Only pages with enough ruling edges pay for pdfplumber's table finder.
+    """
+    if len(page.rects) + len(page.lines) < min_edges:
+        return []
+    return [
+        {"bbox": table.bbox, "rows": [list(row.cells) for row in table.rows]}
+        for table in page.find_tables()
+        if len(table.rows) > 1 and max(len(row.cells) for row in table.rows) > 1
+    ]
+
+
 def read_page(page) -> dict:
     """Every call into pdfplumber for one page, so only these failures are the PDF's."""
     return {
@@ -120,6 +144,8 @@ def read_page(page) -> dict:
             extra_attrs=["fontname", "size"],
         ),
         "rects": page.rects,
+        "marks": small_marks(page),
+        "tables": table_cells(page),
         "chars": page.chars,
         "images": page.images,
         "annotation_text": has_annotation_text(page),
@@ -137,6 +163,8 @@ def objects_to_record(objects: dict, page_number: int) -> dict:
             for w in objects["words"]
         ],
         "rects": [{k: r.get(k) for k in RECT_KEYS} for r in objects["rects"]],
+        "marks": objects["marks"],
+        "tables": objects["tables"],
     }
 
 
