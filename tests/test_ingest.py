@@ -231,3 +231,27 @@ def test_corpus_pdfs_ingest_end_to_end(tmp_path):
     second = ingest.ingest_paths(db_path, [tmp_path / "corpus"], quiet=True)
     assert second.count("skipped") == loaded
     assert export_text(db_path) == exported
+
+
+def test_status_edit_during_an_ingest_is_kept(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    run_ingest(db_path, paths[:1])
+    item_id = next(register.open_register(db_path).query("SELECT id FROM items"))["id"]
+    marker = tmp_path / "sleeping"
+    process = start_ingest(
+        db_path,
+        paths,
+        HMIC_TEST_SLEEP_IN_TRANSACTION="1",
+        HMIC_TEST_SLEEP_MARKER=str(marker),
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    db = register.open_register(db_path)
+    # The tracker in the batch says "closed" (2017); the analyst's entry is newer.
+    register.record_change(db, item_id, "status", "in_progress", note="during ingest")
+    assert process.wait(timeout=120) == 0, process.communicate()
+    assert counts(db_path)["reports"] == 5
+    item = register.open_register(db_path)["items"].get(item_id)
+    assert item["status"] == "in_progress" and "during ingest" in item["notes"]
