@@ -194,7 +194,13 @@ def continues_item(
         )
     if block.kind == "numbered":
         return listing and not same_marker_style(first.marker, block.marker)
-    return paragraphs and block.kind == "paragraph" and not is_not_item(cues)
+    return (
+        paragraphs
+        and block.kind == "paragraph"
+        and not is_not_item(cues)
+        and not addressee(cues, max_start=2)
+        and (first.box is None or block.box is not None)
+    )
 
 
 def same_marker_style(first: str | None, other: str | None) -> bool:
@@ -252,13 +258,11 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
         return None
     label = cue_at_start(cues, KINDS)
     if label and label.rule.endswith("label") and block.text[label.end :].strip():
-        return (
-            label.label,
-            label_number(label) or block.marker,
-            block.text[label.end :].lstrip(" :–-—."),
-            label.rule,
-            3,
-        )
+        lead = lead_in_end(cues)
+        text = block.text[label.end :].lstrip(" :–-—.")
+        if lead is not None and lead > label.end:
+            text = strip_lead_in(block.text, lead)
+        return label.label, label_number(label) or block.marker, text, label.rule, 3
     if ctx.pending:
         kind, number, rule = ctx.pending[:3]
         lead = lead_in_end(cues)
@@ -291,6 +295,10 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
     listed = block.kind in ("bullet", "numbered")
     if ctx.section in KINDS or ctx.section == "mixed":
         kind = ctx.section if ctx.section in KINDS else guess_kind(block, cues, ctx)
+        if len(block.text.split()) < 6 and not block.text.endswith((".", ";", ":")):
+            return None  # a sub-heading in a list ("Initial contact")
+        if kind == "cause_of_concern" and block.kind in ("paragraph", "numbered"):
+            return kind, None, block.text, "in-section-cause_of_concern", 2
         if kind and (listed and (who or kind != "cause_of_concern") or who):
             if kind == "recommendation" and ctx.section == "mixed" and not who:
                 return None
@@ -399,7 +407,13 @@ def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item
             index += 1
             continue
         kind, number, text, rule, confidence = opened
-        text, index = collect(blocks, cues, index, text, rule == "tracker-heading")
+        text, index = collect(
+            blocks,
+            cues,
+            index,
+            text,
+            rule == "tracker-heading" or kind == "cause_of_concern",
+        )
         add_item(ctx, kind, number, text, block.page, rule, confidence)
         index = take_status(blocks, cues, index, ctx)
     return ctx.items

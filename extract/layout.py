@@ -68,6 +68,7 @@ def normalise_text(text: str) -> str:
     """Replace ligatures and odd spaces by plain characters."""
     for ligature, letters in LIGATURES.items():
         text = text.replace(ligature, letters)
+    text = text.replace("\u2010", "-").replace("\u2011", "-")
     return text.replace("\u00ad", "").replace("\u00a0", " ")
 
 
@@ -133,7 +134,9 @@ def line_record(words: list[dict]) -> dict:
     size = statistics.median(sizes)
     return {
         "words": body,
-        "text": " ".join(normalise_text(w["text"]) for w in body),
+        "text": re.sub(
+            r"(?<=\w) -$", "-", " ".join(normalise_text(w["text"]) for w in body)
+        ),
         "x0": min(w["x0"] for w in words),
         "x1": max(w["x1"] for w in words),
         "top": min(w["top"] for w in body or words),
@@ -303,8 +306,16 @@ def page_to_lines(page: dict) -> list[dict]:
             at = next((i for i, ln in enumerate(lines) if ln["top"] > top), len(lines))
             lines = lines[:at] + table + lines[at:]
     boxes = box_bboxes(page)
+    marks = page.get("marks") or []
     tagged = []
     for line in lines:
+        first = line["words"][0] if line["words"] else None
+        drawn_bullet = first is not None and any(
+            m[2] <= first["x0"] + 1
+            and m[0] >= first["x0"] - 25
+            and line["top"] - 2 <= (m[1] + m[3]) / 2 <= line["bottom"] + 2
+            for m in marks
+        )
         box = next(
             (
                 f"p{page['page_number']}-b{i}"
@@ -320,6 +331,7 @@ def page_to_lines(page: dict) -> list[dict]:
                 "col": None,
                 "column": 0,
                 **line,
+                "drawn_bullet": drawn_bullet,
                 "box": box,
                 "page": page["page_number"],
                 "page_height": page["height"],
@@ -441,6 +453,8 @@ def line_starts_item(line: dict) -> tuple[str, str] | None:
     if not words:
         return None
     first = normalise_text(words[0]["text"])
+    if line.get("drawn_bullet"):
+        return "bullet", "•"
     if is_bullet_glyph(first) or (
         len(first) == 1
         and re.search(r"dingbat|symbol|wingding", words[0]["fontname"], re.I)
@@ -502,7 +516,7 @@ def group_to_block(group: list[dict], body_size: float, margin: float, vocab) ->
     first = group[0]
     start = line_starts_item(first)
     texts = [line["text"] for line in group]
-    if start:
+    if start and not first.get("drawn_bullet"):
         texts[0] = texts[0].split(" ", 1)[1] if " " in texts[0] else ""
         if start[0] == "bullet" and len(start[1]) == 1 and first["text"][1:2] != " ":
             texts[0] = first["text"][1:].lstrip()

@@ -58,7 +58,15 @@ def test_good_pages_come_before_the_error_about_a_bad_one():
 def test_page_record_shape():
     pages = read_all(PDFS / "two-pages.pdf")
     assert [p["page_number"] for p in pages] == [1, 2]
-    assert set(pages[0]) == {"page_number", "width", "height", "words", "rects"}
+    assert set(pages[0]) == {
+        "page_number",
+        "width",
+        "height",
+        "words",
+        "rects",
+        "marks",
+        "tables",
+    }
     word = pages[0]["words"][0]
     assert word["text"] == "Recommendation"
     assert set(pdf.WORD_KEYS) <= set(word)
