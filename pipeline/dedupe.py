@@ -32,6 +32,10 @@ SURE = 85.0
 """At or above: the same item, linked without review."""
 UNSURE = 70.0
 """From here up to SURE: linked, but listed by `hmic review-links`."""
+CROSS_KIND = 97.0
+"""Two inspections' items of different kinds link only when this alike (an
+escalated AFI, or an extractor's wrong label: peel-effectiveness-2015 a5), and
+such a link is always left for review."""
 WITHIN_REPORT = 95.0
 """Two items of one report at or above this are one restated item."""
 RESPONSE_DAYS = 56
@@ -161,7 +165,8 @@ def best_match(
 
     When either side is a tracker the pair is a quotation: any kind, scored by
     `score_quote`, with a bonus for the report a tracker names. Two
-    inspections must agree on kind. Returns None when nothing reaches `unsure`.
+    inspections must agree on kind unless the texts are near-identical
+    (CROSS_KIND; never sure). Returns None when nothing reaches `unsure`.
     """
     best: tuple[float, str, bool] | None = None
     for candidate in candidates:
@@ -171,10 +176,14 @@ def best_match(
         if score is not None and (
             best is None or (score, candidate.item_id) > best[:2]
         ):
-            best = (score, candidate.item_id, is_quotation(report, candidate))
+            quotation = is_quotation(report, candidate)
+            certain = quotation or candidate.kind == item["kind"]
+            best = (score, candidate.item_id, quotation, certain)
     if best is None or best[0] < unsure:
         return None
-    return Match(best[1], best[0], best[0] >= sure, "quotes" if best[2] else "repeats")
+    score, item_id, quotation, certain = best
+    kind = "quotes" if quotation else "repeats"
+    return Match(item_id, score, certain and score >= sure, kind)
 
 
 def is_quotation(report: dict, candidate: Candidate) -> bool:
@@ -189,9 +198,10 @@ def score_candidate(item: dict, report: dict, candidate: Candidate) -> float | N
         return None
     published = report.get("published")
     if not is_quotation(report, candidate):
-        if candidate.kind != item["kind"]:
+        score = score_repeat(item["text"], candidate.text)
+        if candidate.kind != item["kind"] and score < CROSS_KIND:
             return None
-        return score_repeat(item["text"], candidate.text)
+        return score
     tracker_first = candidate.tracker_only and report.get("kind") != "tracker"
     quoted, quoting = (published, candidate.first_published)
     if not tracker_first:

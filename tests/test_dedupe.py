@@ -98,6 +98,14 @@ def test_best_match_links_reworded_repeat_of_same_kind():
     assert match.sure and match.link_kind == "repeats"
 
 
+def test_near_identical_item_of_another_kind_links_but_unsure():
+    report = fx.peel_2016()["report"]
+    item = fx.item("area_for_improvement", "1", fx.DASH_REC_2015, 10)
+    candidates = [candidate(fx.DASH_REC_2015)]
+    match = dedupe.best_match(item, report=report, candidates=candidates)
+    assert match is not None and not match.sure
+
+
 @pytest.mark.parametrize(
     "change",
     [
