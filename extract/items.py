@@ -62,7 +62,10 @@ class Context:
     source_report: str | None = None
     default_status: str | None = None
     tracker: bool = False
-    table_header: dict | None = None  # a tracker table's header, for its next page
+    table_header: dict | None = None
+    contents_page: int | None = (
+        None  # a table of contents lists headings, not items  # a tracker table's header, for its next page
+    )
     items: list = field(default_factory=list)
 
 
@@ -81,7 +84,7 @@ def blocks_to_cues(blocks: list[Block]) -> list[list[Cue]]:
     ]
 
 
-def cue_at_start(cues: list[Cue], labels: tuple, max_start: int = 2) -> Cue | None:
+def cue_at_start(cues: list[Cue], labels: tuple, max_start: int = 0) -> Cue | None:
     """The first cue with one of `labels` starting within the first characters."""
     return next((c for c in cues if c.label in labels and c.start <= max_start), None)
 
@@ -164,7 +167,12 @@ def is_heading(block: Block) -> bool:
 
 
 def continues_item(
-    first: Block, text: str, block: Block, cues: list[Cue], paragraphs: bool = False
+    first: Block,
+    text: str,
+    block: Block,
+    cues: list[Cue],
+    paragraphs: bool = False,
+    in_list: bool = False,
 ) -> bool:
     """True when `block` belongs to the item that starts with `first` and whose
     text so far is `text`: its bullets and sub-bullets after a colon, lettered
@@ -178,7 +186,7 @@ def continues_item(
         return False
     if status_from(cues, block.text):
         return False
-    open_quote = text.count("“") > text.count("”") or (
+    open_quote = (text.startswith("“") and text.count("“") > text.count("”")) or (
         text.startswith('"') and text.count('"') % 2 == 1
     )
     if open_quote:
@@ -187,18 +195,14 @@ def continues_item(
         (" and", " or")
     )
     if block.kind == "bullet":
-        return (
-            listing
-            or block.level > first.level
-            or (first.kind in ("bullet", "numbered") and block.level > first.level)
-        )
+        return listing or in_list or block.level > first.level
     if block.kind == "numbered":
         return listing and not same_marker_style(first.marker, block.marker)
     return (
         paragraphs
         and block.kind == "paragraph"
         and not is_not_item(cues)
-        and not addressee(cues, max_start=2)
+        and (paragraphs == "all" or not addressee(cues, max_start=2))
         and (first.box is None or block.box is not None)
     )
 
@@ -228,10 +232,12 @@ def collect(blocks, cues, start: int, text: str, paragraphs=False) -> tuple[str,
     """
     first = blocks[start]
     index = start + 1
+    in_list = False  # the item's own bullet list, after its lead-in
     while index < len(blocks) and continues_item(
-        first, text, blocks[index], cues[index], paragraphs
+        first, text, blocks[index], cues[index], paragraphs, in_list
     ):
         text = f"{text} {blocks[index].text}"
+        in_list = blocks[index].kind == "bullet" and first.kind != "bullet"
         index += 1
     return clean_text(text), index
 
@@ -265,6 +271,11 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
         return label.label, label_number(label) or block.marker, text, label.rule, 3
     if ctx.pending:
         kind, number, rule = ctx.pending[:3]
+        if rule == "titled-item" and not re.search(
+            r"\bshould\b|\brecommend", block.text
+        ):
+            ctx.pending = None
+            return None
         lead = lead_in_end(cues)
         text = strip_lead_in(block.text, lead) if lead is not None else block.text
         return kind, number or block.marker, text, rule, 3
@@ -334,9 +345,16 @@ def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -
         if label.label == "cause_of_concern":
             ctx.concern = None
         return True
-    if tracker and ctx.source_report and is_item_heading(block):
+    if ctx.contents_page == block.page and not is_heading(block):
+        return True
+    ctx.contents_page = None
+    if re.match(r"^(table of )?contents$", block.text.strip(), re.I):
+        ctx.contents_page = block.page
+        return True
+    titled = (tracker and ctx.source_report) or ctx.section == "recommendation"
+    if titled and is_item_heading(block):
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
-        ctx.pending = ("recommendation", number, "tracker-heading")
+        ctx.pending = ("recommendation", number, "titled-item")
         return True
     if is_heading(block) or (label and label.rule.endswith("section")):
         section = heading_section(block, cues)
@@ -407,13 +425,10 @@ def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item
             index += 1
             continue
         kind, number, text, rule, confidence = opened
-        text, index = collect(
-            blocks,
-            cues,
-            index,
-            text,
-            rule == "tracker-heading" or kind == "cause_of_concern",
+        mode = {"titled-item": "all"}.get(
+            rule, "concern" if kind == "cause_of_concern" else ""
         )
+        text, index = collect(blocks, cues, index, text, mode)
         add_item(ctx, kind, number, text, block.page, rule, confidence)
         index = take_status(blocks, cues, index, ctx)
     return ctx.items

@@ -455,6 +455,15 @@ def line_starts_item(line: dict) -> tuple[str, str] | None:
     first = normalise_text(words[0]["text"])
     if line.get("drawn_bullet"):
         return "bullet", "•"
+    if (
+        first in ("o", "§")
+        and len(words) > 1
+        and (
+            "courier" in words[0]["fontname"].lower()
+            or words[1]["x0"] - words[0]["x1"] > 0.6 * words[0]["size"]
+        )
+    ):  # Word's second- and third-level bullets
+        return "bullet", first
     if is_bullet_glyph(first) or (
         len(first) == 1
         and re.search(r"dingbat|symbol|wingding", words[0]["fontname"], re.I)
@@ -491,6 +500,21 @@ def continues(previous: dict, line: dict, widest: float, right_edge: float) -> b
     )
 
 
+def is_dedented(first: dict, line: dict, slack: float = 4.0) -> bool:
+    """True when `line` starts left of the text of a bullet or numbered paragraph
+    that `first` opens (a hanging indent ends with its paragraph)."""
+    start = line_starts_item(first)
+    if start is None:
+        return False
+    words = first["words"]
+    text_x = (
+        words[0]["x0"]
+        if first.get("drawn_bullet") or len(words) < 2
+        else words[1]["x0"]
+    )
+    return line["x0"] < text_x - slack
+
+
 def group_lines(lines: list[dict]) -> list[list[dict]]:
     """Consecutive lines grouped into paragraphs."""
     right_edges: dict[tuple, float] = {}
@@ -499,11 +523,15 @@ def group_lines(lines: list[dict]) -> list[list[dict]]:
         right_edges[key] = max(right_edges.get(key, 0.0), line["x1"])
     groups: list[list[dict]] = []
     for line in lines:
-        if groups and continues(
-            groups[-1][-1],
-            line,
-            max(ln["x1"] - ln["x0"] for ln in groups[-1]),
-            right_edges[(line["page"], line["column"])],
+        if (
+            groups
+            and continues(
+                groups[-1][-1],
+                line,
+                max(ln["x1"] - ln["x0"] for ln in groups[-1]),
+                right_edges[(line["page"], line["column"])],
+            )
+            and not is_dedented(groups[-1][0], line)
         ):
             groups[-1].append(line)
         else:
