@@ -63,9 +63,7 @@ class Context:
     default_status: str | None = None
     tracker: bool = False
     table_header: dict | None = None
-    contents_page: int | None = (
-        None  # a table of contents lists headings, not items  # a tracker table's header, for its next page
-    )
+    contents_page: int | None = None  # a table of contents lists headings, not items
     items: list = field(default_factory=list)
 
 
@@ -191,6 +189,8 @@ def continues_item(
     )
     if open_quote:
         return True
+    if text.startswith("“") and text.rstrip().endswith("”"):
+        return False  # a quoted item ends with its quotation
     listing = text.rstrip().endswith((":", ";", ":-")) or text.rstrip().endswith(
         (" and", " or")
     )
@@ -203,6 +203,7 @@ def continues_item(
         and block.kind == "paragraph"
         and not is_not_item(cues)
         and (paragraphs == "all" or not addressee(cues, max_start=2))
+        and abs(block.size - first.size) <= 1.0
         and (first.box is None or block.box is not None)
     )
 

@@ -41,6 +41,15 @@ HYPHEN_PREFIXES = {
 }  # fmt: skip
 
 
+# Second parts of compounds ("booking-in", "follow-up"): a syllable split never
+# leaves these whole words after the hyphen.
+HYPHEN_SUFFIXES = {
+    "in", "up", "out", "on", "off", "by", "to", "based", "led", "related", "level",
+    "wide", "term", "making", "free", "owned", "run", "time", "focused", "facing",
+    "specific", "sensitive", "informed", "centred", "down", "over", "back",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Block:
     """A paragraph, heading, bullet, numbered paragraph or table cell."""
@@ -134,9 +143,7 @@ def line_record(words: list[dict]) -> dict:
     size = statistics.median(sizes)
     return {
         "words": body,
-        "text": re.sub(
-            r"(?<=\w) -$", "-", " ".join(normalise_text(w["text"]) for w in body)
-        ),
+        "text": line_text(body),
         "x0": min(w["x0"] for w in words),
         "x1": max(w["x1"] for w in words),
         "top": min(w["top"] for w in body or words),
@@ -146,6 +153,19 @@ def line_record(words: list[dict]) -> dict:
         "bold": sum(len(w["text"]) for w in body if is_bold(w["fontname"]))
         > 0.6 * sum(len(w["text"]) for w in body),
     }
+
+
+def line_text(words: list[dict]) -> str:
+    """The words of a line as text (words that touch are one word: a font change
+    mid-word splits pdfplumber's words); a soft hyphen (U+00AD) or a detached hyphen
+    ending the line becomes a plain line-end hyphen, for join_lines to judge."""
+    text = ""
+    for index, word in enumerate(words):
+        touching = index and word["x0"] - words[index - 1]["x1"] < 0.3
+        text += ("" if touching or not text else " ") + normalise_text(word["text"])
+    if words and words[-1]["text"].endswith("\u00ad"):
+        text += "-"
+    return re.sub(r"(?<=\w) -$", "-", text).strip()
 
 
 def is_superscript_marker(word: dict, line_words: list[dict]) -> bool:
@@ -443,7 +463,11 @@ def join_lines(first: str, second: str, vocab: set[str]) -> str:
     elif hyphenated in vocab:
         keep = True
     else:
-        keep = head.lower().strip("“”\"'’‘(") in HYPHEN_PREFIXES or not head.isalpha()
+        keep = (
+            head.lower().strip("“”\"'’‘(") in HYPHEN_PREFIXES
+            or bare_tail in HYPHEN_SUFFIXES
+            or not head.isalpha()
+        )
     return first + second if keep else first[:-1] + second
 
 
