@@ -45,11 +45,26 @@ def forces() -> list[dict]:
     return json.loads(path.read_text())
 
 
-def force_mentions(text: str) -> Counter:
-    """How often each force or service is named in `text`."""
+def short_name(name: str) -> str:
+    """A force's name without "Police", "Constabulary" or "Fire and Rescue Service"."""
+    return re.sub(
+        r"\s+(Police( Service)?|Constabulary|Fire and Rescue( Service)?|Fire Service|"
+        r"Fire Brigade)$",
+        "",
+        name,
+    )
+
+
+def force_mentions(text: str, short: bool = False) -> Counter:
+    """How often each force or service is named in `text` (with `short`, also
+    by its place name alone: "custody suites in West Midlands")."""
     counts: Counter = Counter()
+    fire = bool(re.search(r"\bfire\b", text, re.I))
     for force in forces():
-        for name in [force["name"], *force["aliases"]]:
+        names = [force["name"], *force["aliases"]]
+        if short and (force["type"] == "fire") == fire:
+            names.append(short_name(force["name"]))
+        for name in dict.fromkeys(names):
             hits = len(re.findall(re.escape(name), text))
             if hits:
                 counts[force["name"]] += hits
@@ -57,7 +72,9 @@ def force_mentions(text: str) -> Counter:
 
 
 def title_of(blocks: list[Block]) -> str:
-    """The largest text on the first page with text, its lines joined."""
+    """The largest text on the first page, its parts joined as a catalogue would:
+    "PEEL 2021/22: Police effectiveness … – An inspection of Derbyshire
+    Constabulary", in the order printed."""
     first_page = [b for b in blocks if b.page == blocks[0].page] if blocks else []
     if not first_page:
         return ""
@@ -65,7 +82,12 @@ def title_of(blocks: list[Block]) -> str:
     parts = [b.text for b in first_page if b.size >= largest - 0.5][:3]
     title = parts[0] if parts else ""
     for part in parts[1:]:
-        title += f" – {part}" if re.match(r"^(an?|the)\b", part, re.I) else f" {part}"
+        if re.match(r"^(an?|the)\b", part, re.I) or title.endswith((":", "–", "-")):
+            title += f" – {part}" if not title.endswith((":", "–", "-")) else f" {part}"
+        elif part[:1].isupper():
+            title += f": {part}"
+        else:
+            title += f" {part}"
     return title
 
 
@@ -74,7 +96,14 @@ def published_of(blocks: list[Block]) -> str | None:
     for block in blocks:
         if block.page > blocks[0].page + 1:
             break
-        found = FULL_DATE.search(block.text)
+        found = next(
+            (
+                m
+                for m in FULL_DATE.finditer(block.text)
+                if not is_range_end(block.text, m)
+            ),
+            None,
+        )
         if found:
             day, month, year = found.groups()
             try:
@@ -82,6 +111,12 @@ def published_of(blocks: list[Block]) -> str | None:
             except ValueError:
                 continue
     return None
+
+
+def is_range_end(text: str, match: re.Match) -> bool:
+    """True for the end of a date range ("6–17 February 2017": fieldwork, not
+    publication)."""
+    return bool(re.search(r"\d\s*[–—‐-]\s*$", text[: match.start()]))
 
 
 def inspectorates_of(text: str) -> list[str]:
@@ -104,7 +139,7 @@ def blocks_to_report(blocks: list[Block]) -> dict:
     )
     everything = " ".join(b.text for b in blocks)
     kind = "tracker" if TRACKER.search(f"{title} {front[:600]}") else "inspection"
-    named = force_mentions(title)
+    named = force_mentions(title) or force_mentions(title, short=True)
     if named:
         force = named.most_common(1)[0][0]
     else:
@@ -115,7 +150,10 @@ def blocks_to_report(blocks: list[Block]) -> dict:
     inspectorates = inspectorates_of(front) or inspectorates_of(everything)[:1]
     if kind == "tracker":
         counts = Counter(re.findall(r"\bHMICFRS\b|\bHMIC\b", everything))
-        inspectorates = [counts.most_common(1)[0][0]] if counts else inspectorates[:1]
+        in_title = re.findall(r"\bHMICFRS\b|\bHMIC\b", title)
+        inspectorates = in_title[:1] or (
+            [counts.most_common(1)[0][0]] if counts else inspectorates[:1]
+        )
     return {
         "title": title,
         "published": published_of(blocks),
