@@ -1,0 +1,280 @@
+"""Words to lines to Blocks (extract/layout.py), on hand-written word dicts.
+
+Each page is an A4 page record as extract/pdf.py yields it; the expectations
+come from contract §1 "Text" (running text, footnote markers, hyphens, bullet
+glyphs, page breaks) and the docstrings of extract/layout.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.layout import (
+    join_lines,
+    normalise_text,
+    pages_to_blocks,
+    words_to_lines,
+)
+
+WIDTH, HEIGHT = 595.0, 842.0
+CHAR = 0.5  # a character's width, in ems
+SPACE = 0.3  # the gap between two words, in ems
+
+
+def word(text, x0, top, size=10.0, fontname="Arial", page=1):
+    """One pdfplumber word dict."""
+    return {
+        "text": text,
+        "x0": x0,
+        "x1": x0 + len(text) * size * CHAR,
+        "top": top,
+        "bottom": top + size,
+        "doctop": top + (page - 1) * HEIGHT,
+        "fontname": fontname,
+        "size": size,
+        "upright": True,
+    }
+
+
+def words(text, x0, top, size=10.0, fontname="Arial", page=1):
+    """The words of one printed line, left to right from x0."""
+    result = []
+    for part in text.split():
+        result.append(word(part, x0, top, size, fontname, page))
+        x0 = result[-1]["x1"] + SPACE * size
+    return result
+
+
+def paragraph(lines, x0=72.0, top=100.0, leading=12.0, **kw):
+    """The words of consecutive lines of one paragraph."""
+    return [
+        w
+        for index, text in enumerate(lines)
+        for w in words(text, x0, top + index * leading, **kw)
+    ]
+
+
+def page(number, page_words, marks=()):
+    """A page record."""
+    return {
+        "page_number": number,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "words": page_words,
+        "rects": [],
+        "marks": list(marks),
+        "tables": [],
+    }
+
+
+def texts(pages):
+    return [b.text for b in pages_to_blocks(pages)]
+
+
+# --- words to lines ----------------------------------------------------------------
+
+
+def test_words_to_lines_groups_words_by_line_top_to_bottom():
+    first = words("The force has", 72, 100)
+    second = words("a plan.", 72, 112.4)  # a little lower, still one line
+    second[1]["top"] += 0.4
+    second[1]["bottom"] += 0.4
+    lines = words_to_lines(second + first)
+    assert [line["text"] for line in lines] == ["The force has", "a plan."]
+
+
+def test_words_to_lines_orders_words_left_to_right():
+    line = words("one two three", 72, 100)
+    assert words_to_lines(list(reversed(line)))[0]["text"] == "one two three"
+
+
+def test_raised_footnote_marker_is_folded_into_its_line_and_dropped():
+    first = words("The force has a plan", 72, 100)
+    marker = word("3", first[-1]["x1"] + 0.5, 98, size=6)  # raised, small
+    rest = words("to tackle it.", 72, 112)
+    lines = words_to_lines(first + [marker] + rest)
+    assert [line["text"] for line in lines] == ["The force has a plan", "to tackle it."]
+    assert marker not in lines[0]["words"]
+
+
+def test_footnote_marker_after_a_word_does_not_reach_the_block_text():
+    first = words("The force has a plan", 72, 100)
+    marker = word("12", first[-1]["x1"] + 0.5, 98, size=6)
+    rest = words("to tackle domestic abuse.", 72, 112)
+    assert texts([page(1, first + [marker] + rest)]) == [
+        "The force has a plan to tackle domestic abuse."
+    ]
+
+
+# --- running text ------------------------------------------------------------------
+
+
+def test_running_header_and_footer_on_every_page_are_dropped():
+    pages = []
+    body = [
+        "The force has improved its response to calls.",
+        "Supervisors review every investigation.",
+        "Victims are kept informed of progress.",
+    ]
+    for number, text in enumerate(body, start=1):
+        pages.append(
+            page(
+                number,
+                words("PEEL: Police effectiveness 2016", 72, 30, size=9)
+                + words(text, 72, 300)
+                + words(f"West Midlands Police {number}", 72, 800, size=9),
+            )
+        )
+    assert texts(pages) == body
+
+
+def test_page_number_in_the_margin_is_dropped():
+    body = words("The force has improved its response to calls.", 72, 300)
+    assert texts([page(1, body + words("7", 290, 800))]) == [
+        "The force has improved its response to calls."
+    ]
+
+
+def test_page_x_of_y_in_the_margin_is_dropped():
+    body = words("The force has improved its response to calls.", 72, 300)
+    assert texts([page(1, body + words("Page 7 of 20", 260, 800))]) == [
+        "The force has improved its response to calls."
+    ]
+
+
+@pytest.mark.parametrize("raised", [False, True], ids=["plain-number", "raised"])
+def test_footnote_at_the_page_foot_is_dropped(raised):
+    body = paragraph(
+        [
+            "The force has put in place a plan to tackle domestic",
+            "abuse and has trained all of its frontline officers in",
+            "the use of the risk assessment form.",
+        ]
+    )
+    number = word("1", 72, 701 if raised else 700, size=5 if raised else 8)
+    footnote = [number] + words("See the College of Policing guidance.", 80, 700, 8)
+    footnote += words("Available from the College website.", 80, 710, size=8)
+    assert texts([page(1, body + footnote)]) == [
+        "The force has put in place a plan to tackle domestic abuse and has "
+        "trained all of its frontline officers in the use of the risk "
+        "assessment form."
+    ]
+
+
+# --- characters and hyphens ------------------------------------------------------------
+
+
+def test_line_end_hyphen_inside_a_word_is_removed():
+    assert join_lines("We make one recom-", "mendation to the force.", set()) == (
+        "We make one recommendation to the force."
+    )
+
+
+def test_line_end_hyphen_after_a_prefix_is_kept():
+    assert join_lines("It works with ex-", "partners of victims.", set()) == (
+        "It works with ex-partners of victims."
+    )
+
+
+def test_lines_without_hyphen_are_joined_by_a_space():
+    assert join_lines("The force", "should act.", set()) == "The force should act."
+
+
+def test_hyphenated_words_are_joined_in_a_paragraph():
+    body = paragraph(
+        [
+            "We make one recom-",
+            "mendation to the force, which works with ex-",
+            "partners of victims.",
+        ]
+    )
+    assert texts([page(1, body)]) == [
+        "We make one recommendation to the force, which works with "
+        "ex-partners of victims."
+    ]
+
+
+def test_ligature_becomes_plain_letters():
+    assert normalise_text("\ufb01nding and e\ufb00ective") == "finding and effective"
+    body = words("The \ufb01nding is clear.", 72, 300)
+    assert texts([page(1, body)]) == ["The finding is clear."]
+
+
+# --- bullets -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "glyph, fontname",
+    [("•", "Arial"), ("\uf0b7", "Symbol"), ("n", "ZapfDingbats")],
+    ids=["bullet", "symbol-private-use", "zapf-dingbats-n"],
+)
+def test_bullet_glyph_starts_a_bullet_block_without_the_glyph(glyph, fontname):
+    lead = words("The force should:", 72, 100)
+    item = [word(glyph, 72, 116, fontname=fontname)]
+    item += words("improve how it supervises investigations and", 90, 116)
+    item += words("records crime.", 90, 128)
+    blocks = pages_to_blocks([page(1, lead + item)])
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "The force should:"),
+        ("bullet", "improve how it supervises investigations and records crime."),
+    ]
+
+
+def test_line_left_of_a_bullets_text_starts_a_new_block():
+    item = [word("•", 72, 100)]
+    item += words("The force should improve how it records crime.", 90, 100)
+    after = words("We found that the force had made progress.", 72, 112)
+    blocks = pages_to_blocks([page(1, item + after)])
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("bullet", "The force should improve how it records crime."),
+        ("paragraph", "We found that the force had made progress."),
+    ]
+
+
+# --- reading order and breaks ------------------------------------------------------------
+
+
+def test_two_column_page_is_read_left_column_first():
+    left_lines = [f"left column words line {n}" for n in range(1, 13)]
+    right_lines = [f"right column words line {n}" for n in range(1, 13)]
+    left_lines[-1] += "."
+    right_lines[-1] += "."
+    # Lines of both columns share their tops, so a line-by-line reading would
+    # interleave them.
+    page_words = paragraph(left_lines, x0=72) + paragraph(right_lines, x0=320)
+    assert texts([page(1, page_words)]) == [
+        " ".join(left_lines),
+        " ".join(right_lines),
+    ]
+
+
+def test_paragraph_cut_by_a_page_break_is_joined():
+    first = paragraph(
+        [
+            "The force has improved how it responds to calls, but it has not yet",
+            "made sure that every officer understands the risk assessment and",
+        ],
+        top=700,
+    )
+    second = paragraph(
+        ["uses it with every victim of domestic abuse."], top=100, page=2
+    )
+    blocks = pages_to_blocks([page(1, first), page(2, second)])
+    assert [(b.page, b.text) for b in blocks] == [
+        (
+            1,
+            "The force has improved how it responds to calls, but it has not yet "
+            "made sure that every officer understands the risk assessment and "
+            "uses it with every victim of domestic abuse.",
+        )
+    ]
+
+
+def test_paragraph_ending_a_sentence_is_not_joined_across_a_page_break():
+    first = paragraph(["The force has improved how it responds to calls."], top=700)
+    second = paragraph(["Victims are kept informed."], top=100, page=2)
+    blocks = pages_to_blocks([page(1, first), page(2, second)])
+    assert [(b.page, b.text) for b in blocks] == [
+        (1, "The force has improved how it responds to calls."),
+        (2, "Victims are kept informed."),
+    ]
