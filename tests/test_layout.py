@@ -71,7 +71,7 @@ def texts(pages):
     return [b.text for b in pages_to_blocks(pages)]
 
 
-# --- words to lines ----------------------------------------------------------------
+# --- words to lines -----------------------------------------------------------
 
 
 def test_words_to_lines_groups_words_by_line_top_to_bottom():
@@ -106,7 +106,7 @@ def test_footnote_marker_after_a_word_does_not_reach_the_block_text():
     ]
 
 
-# --- running text ------------------------------------------------------------------
+# --- running text -------------------------------------------------------------
 
 
 def test_running_header_and_footer_on_every_page_are_dropped():
@@ -161,7 +161,7 @@ def test_footnote_at_the_page_foot_is_dropped(raised):
     ]
 
 
-# --- characters and hyphens ------------------------------------------------------------
+# --- characters and hyphens ---------------------------------------------------
 
 
 def test_line_end_hyphen_inside_a_word_is_removed():
@@ -200,7 +200,7 @@ def test_ligature_becomes_plain_letters():
     assert texts([page(1, body)]) == ["The finding is clear."]
 
 
-# --- bullets -------------------------------------------------------------------------
+# --- bullets ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_line_left_of_a_bullets_text_starts_a_new_block():
     ]
 
 
-# --- reading order and breaks ------------------------------------------------------------
+# --- reading order and breaks -------------------------------------------------
 
 
 def test_two_column_page_is_read_left_column_first():
