@@ -1,0 +1,326 @@
+"""Blocks in, items out (extract/items.py), on hand-built Blocks.
+
+The expectations come from contract §1: an item's text is its own words with
+the announcing label and lead-in removed and its bullets joined; a
+recommendation answering a cause of concern has that concern as parent; an
+item restated later is one item at its first page; trackers give a status and
+the quoted report's title.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.items import blocks_to_items
+from extract.layout import Block
+
+INSPECTION = {"kind": "inspection"}
+TRACKER = {"kind": "tracker"}
+
+
+def heading(text, page=1):
+    return Block(page=page, text=text, kind="heading", bold=True, size=14.0)
+
+
+def para(text, page=1):
+    return Block(page=page, text=text, kind="paragraph", size=10.0, x0=72.0)
+
+
+def bullet(text, page=1, level=0):
+    return Block(
+        page=page, text=text, kind="bullet", marker="•", level=level, size=10.0
+    )
+
+
+def numbered(text, marker, page=1):
+    return Block(page=page, text=text, kind="numbered", marker=marker, size=10.0)
+
+
+def kinds_and_texts(items):
+    return [(i["kind"], i["text"]) for i in items]
+
+
+SUPERVISION = "The force should improve how it supervises investigations."
+RECORDING = "The force should make sure that it records all crimes accurately."
+
+
+def test_areas_for_improvement_heading_and_bullets_give_two_items():
+    items = blocks_to_items(
+        [heading("Areas for improvement"), bullet(SUPERVISION), bullet(RECORDING)],
+        INSPECTION,
+    )
+    assert kinds_and_texts(items) == [
+        ("area_for_improvement", SUPERVISION),
+        ("area_for_improvement", RECORDING),
+    ]
+    assert [(i["number"], i["page"], i["parent"]) for i in items] == [
+        (None, 1, None),
+        (None, 1, None),
+    ]
+
+
+def test_items_carry_the_contract_keys():
+    items = blocks_to_items([heading("Areas for improvement"), bullet(SUPERVISION)], {})
+    assert set(items[0]) >= {
+        "kind",
+        "number",
+        "text",
+        "page",
+        "source_report",
+        "status",
+        "parent",
+    }
+    assert (items[0]["source_report"], items[0]["status"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [heading("Area for improvement 2"), para(SUPERVISION)],
+        [para("Area for improvement 2: " + SUPERVISION)],
+        [para("Area for improvement 2"), para(SUPERVISION)],
+    ],
+    ids=["heading", "same-paragraph", "label-paragraph"],
+)
+def test_numbered_label_gives_number_and_is_removed(blocks):
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [(i["kind"], i["number"], i["text"]) for i in items] == [
+        ("area_for_improvement", "2", SUPERVISION)
+    ]
+
+
+def test_recommendation_label_with_number():
+    items = blocks_to_items([heading("Recommendation 3"), para(RECORDING)], INSPECTION)
+    assert [(i["kind"], i["number"], i["text"]) for i in items] == [
+        ("recommendation", "3", RECORDING)
+    ]
+
+
+CONCERN = "The force does not understand the nature of demand for its services."
+
+
+def test_cause_of_concern_and_its_recommendation():
+    blocks = [
+        heading("Cause of concern"),
+        para(CONCERN),
+        para("To address this cause of concern, we recommend that the force:"),
+        bullet("reviews its analysis of demand;"),
+        bullet("puts in place a plan to meet that demand."),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [(i["kind"], i["text"], i["parent"]) for i in items] == [
+        ("cause_of_concern", CONCERN, None),
+        (
+            "recommendation",
+            "the force: reviews its analysis of demand; "
+            "puts in place a plan to meet that demand.",
+            0,
+        ),
+    ]
+
+
+def test_second_concern_recommendation_points_at_its_own_concern():
+    blocks = [
+        heading("Cause of concern"),
+        para(CONCERN),
+        para("To address this cause of concern, we recommend that the force:"),
+        bullet("reviews its analysis of demand."),
+        heading("Cause of concern"),
+        para("The force does not protect vulnerable people well enough."),
+        para("To address this cause of concern, we recommend that the force:"),
+        bullet("trains its staff to identify vulnerability."),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [(i["kind"], i["parent"]) for i in items] == [
+        ("cause_of_concern", None),
+        ("recommendation", 0),
+        ("cause_of_concern", None),
+        ("recommendation", 2),
+    ]
+
+
+def test_we_recommend_that_lead_in_is_removed():
+    items = blocks_to_items(
+        [para("We recommend that the force reviews its approach to missing children.")],
+        INSPECTION,
+    )
+    assert [(i["kind"], i["number"], i["text"], i["parent"]) for i in items] == [
+        (
+            "recommendation",
+            None,
+            "the force reviews its approach to missing children.",
+            None,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [para("In 2014 we recommended that the force improve its crime recording.")],
+        [
+            heading("Recommendations"),
+            para("In 2014 we recommended that the force improve its crime recording."),
+        ],
+    ],
+    ids=["alone", "in-section"],
+)
+def test_narrative_past_recommendation_is_not_an_item(blocks):
+    assert blocks_to_items(blocks, INSPECTION) == []
+
+
+def test_bullet_asking_a_question_is_not_an_item():
+    items = blocks_to_items(
+        [
+            heading("Areas for improvement"),
+            bullet("How well does the force understand the demand it faces?"),
+            bullet(SUPERVISION),
+        ],
+        INSPECTION,
+    )
+    assert kinds_and_texts(items) == [("area_for_improvement", SUPERVISION)]
+
+
+def test_item_restated_in_an_annex_is_one_item_at_its_first_page():
+    blocks = [
+        heading("Areas for improvement", page=3),
+        bullet(SUPERVISION, page=3),
+        para("The force has a new crime recording system.", page=10),
+        heading("Annex A – Summary of areas for improvement", page=20),
+        bullet(SUPERVISION, page=20),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [(i["kind"], i["text"], i["page"]) for i in items] == [
+        ("area_for_improvement", SUPERVISION, 3)
+    ]
+
+
+def test_restated_item_keeps_its_label_number():
+    blocks = [
+        heading("Area for improvement 4", page=5),
+        para(RECORDING, page=5),
+        heading("Annex A – Summary of areas for improvement", page=20),
+        bullet(RECORDING, page=20),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [(i["number"], i["page"]) for i in items] == [("4", 5)]
+
+
+# --- trackers -------------------------------------------------------------------
+
+TITLE = "PEEL: Police effectiveness 2016 – An inspection of West Midlands Police"
+
+
+def test_tracker_quoted_report_numbered_items_and_status():
+    blocks = [
+        para(
+            f"“{TITLE}” was published in March 2017 and made the following "
+            "recommendations."
+        ),
+        numbered("The force should improve how it responds to missing children.", "1"),
+        para("This recommendation has been addressed and archived."),
+        numbered("The force should review its approach to stalking.", "2"),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert [(i["kind"], i["number"], i["source_report"]) for i in items] == [
+        ("recommendation", "1", TITLE),
+        ("recommendation", "2", TITLE),
+    ]
+    assert items[0]["text"] == (
+        "The force should improve how it responds to missing children."
+    )
+    assert items[0]["status"] == "addressed and archived"
+    assert items[1]["status"] != "addressed and archived"
+
+
+def test_committee_to_note_is_not_an_item():
+    blocks = [
+        heading("Recommendation"),
+        para("The Committee to note the contents of the report."),
+    ]
+    assert blocks_to_items(blocks, TRACKER) == []
+
+
+def test_committee_to_note_after_a_tracker_item_is_not_part_of_it():
+    blocks = [
+        para(f"“{TITLE}” was published in March 2017."),
+        numbered("The force should review its approach to stalking.", "1"),
+        para("The Committee to note the contents of the report."),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert kinds_and_texts(items) == [
+        ("recommendation", "The force should review its approach to stalking.")
+    ]
+
+
+# --- numbers, sub-bullets and praise ----------------------------------------------
+
+
+def test_numbered_paragraphs_in_a_section_keep_their_printed_number():
+    items = blocks_to_items(
+        [
+            heading("Recommendations"),
+            numbered("The force should review its approach to stalking.", "(ii)"),
+            numbered("All forces should adopt the definition of stalking.", "(iii)"),
+        ],
+        INSPECTION,
+    )
+    assert [(i["kind"], i["number"]) for i in items] == [
+        ("recommendation", "(ii)"),
+        ("recommendation", "(iii)"),
+    ]
+
+
+def test_sub_bullets_belong_to_their_item_in_order():
+    items = blocks_to_items(
+        [
+            heading("Areas for improvement"),
+            bullet("The force should make sure that:"),
+            bullet("officers record crime;", level=1),
+            bullet("supervisors check it.", level=1),
+            bullet(RECORDING),
+        ],
+        INSPECTION,
+    )
+    assert kinds_and_texts(items) == [
+        (
+            "area_for_improvement",
+            "The force should make sure that: officers record crime; "
+            "supervisors check it.",
+        ),
+        ("area_for_improvement", RECORDING),
+    ]
+
+
+def test_numbered_concern_and_numbered_recommendation_under_it():
+    items = blocks_to_items(
+        [
+            heading("Cause of concern 1"),
+            para(CONCERN),
+            para("Recommendation 1.1"),
+            para("Within three months, the force should review its demand."),
+        ],
+        INSPECTION,
+    )
+    assert [(i["kind"], i["number"], i["parent"]) for i in items] == [
+        ("cause_of_concern", "1", None),
+        ("recommendation", "1.1", 0),
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="spans_filter first_longest keeps the addressee span 'The force "
+    "should' and drops the overlapping not_item 'should be commended', so "
+    "praise in an AFI list becomes an area_for_improvement",
+)
+def test_praise_in_an_improvement_list_is_not_an_item():
+    items = blocks_to_items(
+        [
+            heading("Areas for improvement"),
+            bullet("The force should be commended for its work with partners."),
+            bullet(SUPERVISION),
+        ],
+        INSPECTION,
+    )
+    assert kinds_and_texts(items) == [("area_for_improvement", SUPERVISION)]
