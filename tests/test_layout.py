@@ -278,3 +278,49 @@ def test_paragraph_ending_a_sentence_is_not_joined_across_a_page_break():
         (1, "The force has improved how it responds to calls."),
         (2, "Victims are kept informed."),
     ]
+
+
+def test_bullet_cut_by_a_page_break_is_joined():
+    first = [word("•", 72, 700)]
+    first += words("The force should improve how it supervises", 90, 700)
+    second = words("investigations of domestic abuse.", 90, 100, page=2)
+    blocks = pages_to_blocks([page(1, first), page(2, second)])
+    assert [(b.kind, b.page, b.text) for b in blocks] == [
+        (
+            "bullet",
+            1,
+            "The force should improve how it supervises investigations of "
+            "domestic abuse.",
+        )
+    ]
+
+
+def test_word_hyphenated_across_a_page_break_is_joined():
+    first = paragraph(["The force has made one recom-"], top=700)
+    second = paragraph(["mendation to its partners."], top=100, page=2)
+    assert texts([page(1, first), page(2, second)]) == [
+        "The force has made one recommendation to its partners."
+    ]
+
+
+def test_hyphen_stays_when_the_report_spells_the_word_with_one():
+    assert join_lines("its follow-", "through is good.", {"follow-through"}) == (
+        "its follow-through is good."
+    )
+
+
+def test_bullet_glyph_glued_to_the_first_word_is_removed():
+    blocks = pages_to_blocks([page(1, words("•The force should act now.", 72, 100))])
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("bullet", "The force should act now.")
+    ]
+
+
+def test_small_type_below_the_text_makes_a_line_of_its_own():
+    body = words("The force has a plan.", 72, 100)
+    caption = words("Source: force data", 72, 114, size=7)
+    lines = words_to_lines(body + caption)
+    assert [line["text"] for line in lines] == [
+        "The force has a plan.",
+        "Source: force data",
+    ]
