@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 
 from .layout import Block
-from .nlp import SPANS_KEY, get_nlp
+from .nlp import CONTEXT_KEY, SPANS_KEY, get_nlp
 
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
 QUOTES = "“”\"‘’'"
@@ -76,7 +76,7 @@ def blocks_to_cues(blocks: list[Block]) -> list[list[Cue]]:
     return [
         [
             Cue(s.label_, s.id_, s.start_char, s.end_char, s.text)
-            for s in doc.spans[SPANS_KEY]
+            for s in [*doc.spans[SPANS_KEY], *doc.spans[CONTEXT_KEY]]
         ]
         for doc in nlp.pipe(block.text for block in blocks)
     ]

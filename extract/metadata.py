@@ -116,7 +116,9 @@ def published_of(blocks: list[Block]) -> str | None:
 def is_range_end(text: str, match: re.Match) -> bool:
     """True for the end of a date range ("6–17 February 2017": fieldwork, not
     publication)."""
-    return bool(re.search(r"\d\s*[–—‐-]\s*$", text[: match.start()]))
+    return bool(
+        re.search(r"(\d|[a-z]{3,})\s*(?:[–—‐-]|\bto)\s*$", text[: match.start()], re.I)
+    )
 
 
 def inspectorates_of(text: str) -> list[str]:

@@ -13,9 +13,17 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.vocab import Vocab
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 SPANS_KEY = "items"
+CONTEXT_KEY = "context"
+# Labels that say something about a block rather than announce an item; their
+# own ruler, so that an overlapping item cue ("The force should" in "The force
+# should be commended") does not filter them out.
+CONTEXT_LABELS = ("not_item", "status")
+_VALIDATING_VOCAB = Vocab()
 
 
 class PatternError(ValueError):
@@ -47,29 +55,54 @@ def load_patterns(directory: Path = PATTERN_DIR) -> list[dict]:
                 raise PatternError(
                     f"{where}: label {entry['label']!r} is not {path.stem!r}"
                 )
+            check_pattern(entry, where)
             patterns.append(entry)
     return patterns
+
+
+def check_pattern(entry: dict, where: str) -> None:
+    """Raise PatternError(where: reason) unless spaCy accepts the token pattern.
+
+    Without this, spaCy rejects a bad pattern only when the whole ruler is
+    built, naming no file, and {"IN": "x"} would match nothing at all.
+    """
+    if isinstance(entry["pattern"], str):
+        return
+    try:
+        Matcher(_VALIDATING_VOCAB, validate=True).add(entry["id"], [entry["pattern"]])
+    except Exception as exc:  # spaCy raises ValueError/MatchPatternError/TypeError
+        reason = " ".join(str(exc).split())[:300]
+        raise PatternError(f"{where}: {reason}") from exc
 
 
 def build_nlp(patterns: list[dict] | None = None) -> Language:
     """A blank English pipeline whose span_ruler holds `patterns` (default: all)."""
     nlp = spacy.blank("en")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        config={
-            "spans_key": SPANS_KEY,
-            "validate": True,
-            "phrase_matcher_attr": "LOWER",
-            "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
-        },
-    )
     entries = load_patterns() if patterns is None else patterns
-    try:
-        ruler.add_patterns(
-            [{k: e[k] for k in ("label", "id", "pattern")} for e in entries]
+    for name, key, wanted in (
+        ("span_ruler", SPANS_KEY, lambda e: e["label"] not in CONTEXT_LABELS),
+        ("context_ruler", CONTEXT_KEY, lambda e: e["label"] in CONTEXT_LABELS),
+    ):
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=name,
+            config={
+                "spans_key": key,
+                "validate": True,
+                "phrase_matcher_attr": "LOWER",
+                "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+            },
         )
-    except Exception as exc:  # spaCy's validation error names no file
-        raise PatternError(f"extract/patterns: {exc}") from exc
+        try:
+            ruler.add_patterns(
+                [
+                    {k: e[k] for k in ("label", "id", "pattern")}
+                    for e in entries
+                    if wanted(e)
+                ]
+            )
+        except Exception as exc:  # spaCy's validation error names no file
+            raise PatternError(f"extract/patterns: {exc}") from exc
     return nlp
 
 

@@ -308,12 +308,6 @@ def test_numbered_concern_and_numbered_recommendation_under_it():
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spans_filter first_longest keeps the addressee span 'The force "
-    "should' and drops the overlapping not_item 'should be commended', so "
-    "praise in an AFI list becomes an area_for_improvement",
-)
 def test_praise_in_an_improvement_list_is_not_an_item():
     items = blocks_to_items(
         [

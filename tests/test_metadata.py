@@ -78,14 +78,6 @@ def test_inspectorates_in_order_of_first_mention(text, expected):
     assert inspectorates_of(text) == expected
 
 
-RANGE_ACROSS_MONTHS = pytest.mark.xfail(
-    strict=True,
-    reason="is_range_end only sees a digit before the dash ('6–17 February'); "
-    "a range whose start names its month ('30 January – 10 February 2017', "
-    "'… to …') gives its end as the publication date",
-)
-
-
 @pytest.mark.parametrize(
     "fieldwork",
     [
@@ -93,12 +85,10 @@ RANGE_ACROSS_MONTHS = pytest.mark.xfail(
         pytest.param("Unannounced inspection: 6-17 February 2017", id="hyphen"),
         pytest.param(
             "Unannounced inspection: 30 January – 10 February 2017",
-            marks=RANGE_ACROSS_MONTHS,
             id="two-months-dash",
         ),
         pytest.param(
             "Unannounced inspection: 30 January to 10 February 2017",
-            marks=RANGE_ACROSS_MONTHS,
             id="two-months-to",
         ),
     ],
