@@ -20,7 +20,7 @@ from .nlp import CONTEXT_KEY, SPANS_KEY, get_nlp
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
 QUOTES = "“”\"‘’'"
 STATUS_WORDS = re.compile(
-    r"\b(addressed and archived|superseded|achieved|closed|completed|discharged|"
+    r"\b(addressed and archived|superseded|achieved|closed|completed|complete|discharged|"
     r"archived|on-?going|in progress|open|outstanding|met)\b",
     re.I,
 )
@@ -149,9 +149,15 @@ def addressee(cues: list[Cue], max_start: int = 40) -> Cue | None:
 
 
 def status_from(cues: list[Cue], text: str) -> str | None:
-    """The status a tracker sentence gives ("... has been addressed and archived")."""
+    """The status a tracker sentence gives ("... has been addressed and archived",
+    "Status: Complete", "Progress: on-going – target date …")."""
     if not any(c.label == "status" for c in cues):
         return None
+    label = next((c for c in cues if c.rule == "status-label" and c.start <= 2), None)
+    if label:
+        printed = re.split(r"[.;–—(]| - ", text[label.end :], maxsplit=1)[0].strip()
+        if 0 < len(printed.split()) <= 5:
+            return printed
     found = STATUS_WORDS.search(text)
     return found.group(1).lower() if found else None
 
@@ -198,6 +204,14 @@ def continues_item(
         return listing or in_list or block.level > first.level
     if block.kind == "numbered":
         return listing and not same_marker_style(first.marker, block.marker)
+    if (
+        block.kind == "paragraph"
+        and abs(block.size - first.size) <= 1.0
+        and re.match(
+            r"^(They|It|This|These|That|Such|Each)\b[^.]{0,40}\bshould\b", block.text
+        )
+    ):
+        return True  # "They should then publish …": the item goes on
     return (
         paragraphs
         and block.kind == "paragraph"
@@ -265,36 +279,38 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
         return None
     label = cue_at_start(cues, KINDS)
     if label and label.rule.endswith("label") and block.text[label.end :].strip():
+        if any(c.label == "not_item" and c.start <= label.end + 3 for c in cues):
+            return None  # "RECOMMENDATION: That the Committee notes the report."
         lead = lead_in_end(cues)
         text = block.text[label.end :].lstrip(" :–-—.")
         if lead is not None and lead > label.end:
             text = strip_lead_in(block.text, lead)
-        return label.label, label_number(label) or block.marker, text, label.rule, 3
+        return label.label, label_number(label) or number_of(block), text, label.rule, 3
     if ctx.pending:
         kind, number, rule = ctx.pending[:3]
-        if rule == "titled-item" and not re.search(
-            r"\bshould\b|\brecommend", block.text
+        if rule == "titled-item" and not (
+            re.search(r"\bshould\b", block.text) or lead_in_end(cues) is not None
         ):
             ctx.pending = None
             return None
         lead = lead_in_end(cues)
         text = strip_lead_in(block.text, lead) if lead is not None else block.text
-        return kind, number or block.marker, text, rule, 3
+        return kind, number or number_of(block), text, rule, 3
     lead = lead_in_end(cues)
     if lead is not None and not is_not_item(cues):
         return (
             "recommendation",
-            block.marker,
+            number_of(block),
             strip_lead_in(block.text, lead),
             "lead-in",
             2,
         )
     deadline = cue_at_start(cues, ("recommendation",), 2)
     if deadline and deadline.rule == "rec-lead-in-deadline":
-        return "recommendation", block.marker, block.text, deadline.rule, 2
+        return "recommendation", number_of(block), block.text, deadline.rule, 2
     statement = next((c for c in cues if c.rule == "coc-statement"), None)
     if statement and statement.start < 120 and block.kind != "heading":
-        return "cause_of_concern", block.marker, block.text, statement.rule, 2
+        return "cause_of_concern", number_of(block), block.text, statement.rule, 2
     if is_not_item(cues) or block.text.rstrip().endswith("?"):
         return None
     return start_in_section(block, cues, ctx)
@@ -311,16 +327,49 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
             return None  # a sub-heading in a list ("Initial contact")
         if kind == "cause_of_concern" and block.kind in ("paragraph", "numbered"):
             return kind, None, block.text, "in-section-cause_of_concern", 2
+        if block.kind == "numbered" and not (
+            who or re.search(r"\bshould\b", block.text)
+        ):
+            return None  # a numbered paragraph of findings in the section
         if kind and (listed and (who or kind != "cause_of_concern") or who):
             if kind == "recommendation" and ctx.section == "mixed" and not who:
                 return None
             number = block.marker if block.kind == "numbered" else None
             return kind, number, block.text, f"in-section-{kind}", 2
     if ctx.source_report and block.kind == "numbered" and not is_decimal(block.marker):
-        return "recommendation", block.marker, block.text, "tracker-quote", 2
+        kind = ctx.quoted_kind or quoted_kind(block.text)
+        return kind, block.marker, block.text, "tracker-quote", 2
     if block.kind == "numbered" and who and who.start <= 2:
         return "area_for_improvement", block.marker, block.text, "numbered-should", 1
     return None
+
+
+def kind_named(text: str) -> str | None:
+    """The one kind a tracker sentence names ("made the following
+    recommendations", "This area for improvement is now closed"), else None."""
+    afi = re.search(r"\bareas? for improvement\b|\bAFIs?\b", text, re.I)
+    rec = re.search(r"\brecommendations?\b", text, re.I)
+    if afi and not rec:
+        return "area_for_improvement"
+    if rec and not afi:
+        return "recommendation"
+    return None
+
+
+def quoted_kind(text: str) -> str:
+    """A tracker's quoted item: "The force should …" with no deadline is how
+    PEEL words an area for improvement; anything else is a recommendation."""
+    plain = text.lstrip('“"‘ ')
+    if re.match(r"^The (force|service|constabulary) should\b", plain) and not re.search(
+        r"\b(within|by)\s+(\w+\s+){0,3}(months?|weeks?|\d{4})\b", plain, re.I
+    ):
+        return "area_for_improvement"
+    return "recommendation"
+
+
+def number_of(block: Block) -> str | None:
+    """The number printed before a numbered paragraph; bullets have none."""
+    return block.marker if block.kind in ("numbered", "heading") else None
 
 
 def is_decimal(marker: str | None) -> bool:
@@ -341,8 +390,10 @@ def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -
     Returns True when the block was context only (no item starts in it).
     """
     label = is_label_only(block, cues)
+    if label and block.table:
+        return True  # a table's column heading ("Area for improvement | Paragraph")
     if label and label.rule.endswith("label"):
-        ctx.pending = (label.label, label_number(label) or block.marker, label.rule)
+        ctx.pending = (label.label, label_number(label) or number_of(block), label.rule)
         if label.label == "cause_of_concern":
             ctx.concern = None
         return True
@@ -364,15 +415,18 @@ def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -
             ctx.concern = None if section is None else ctx.concern
         ctx.section = section
         if tracker:
-            ctx.default_status = (
-                "red" if re.search(r"\bred\b", block.text, re.I) else None
-            )
+            red = re.search(r"\bred\b", block.text, re.I)
+            ctx.default_status = "red" if red else None
+            if is_report_name(block.text):
+                ctx.source_report = block.text
+                ctx.default_status = ctx.default_status or "on-going"
         return True
     if tracker:
         title = quoted_title(block.text)
         if title:
             ctx.source_report = title
             ctx.default_status = ctx.default_status or "on-going"
+            ctx.quoted_kind = kind_named(block.text)
             return True
         found = STATUS_WORDS.search(block.text)
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
@@ -392,9 +446,33 @@ def is_item_heading(block: Block) -> bool:
     )
 
 
+def is_report_name(heading: str) -> bool:
+    """A tracker heading that names a report ("PEEL: Police legitimacy 2017"),
+    not the paper's own date ("8th June 2017") or section ("Recommendations")."""
+    return bool(
+        re.search(r"\b(19|20)\d\d\b|\bPEEL\b", heading)
+        and len(heading.split()) <= 14
+        and not re.search(
+            r"\b(recommendations?|update|committee|tracker)\b", heading, re.I
+        )
+        and not DAY_MONTH.search(heading)
+    )
+
+
+DAY_MONTH = re.compile(
+    r"\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b",
+    re.I,
+)
+
+
 def quoted_title(text: str) -> str | None:
     """The report a tracker paragraph introduces: “Title” was published / report."""
-    quoted = re.match(r"^\s*[“\"]([^”\"]{8,200})[”\"]\s+(was|is|were)\b", text)
+    quoted = re.search(
+        r"(?:^\s*|\bIn\s+|\bpublished\s+)[“\"]([^”\"]{8,200})[”\"],?\s+"
+        r"(was|is|were|published|for|in)\b",
+        text,
+    )
     if quoted:
         return quoted.group(1).strip()
     named = re.search(
@@ -450,7 +528,7 @@ def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
     add_item(
         ctx,
         "cause_of_concern",
-        block.marker,
+        number_of(block),
         concern_text,
         block.page,
         "coc-statement",
@@ -501,7 +579,11 @@ def take_status(blocks, cues, index: int, ctx: Context) -> int:
     if ctx.tracker and index < len(blocks) and ctx.items:
         status = status_from(cues[index], blocks[index].text)
         if status:
-            ctx.items[-1] = replace(ctx.items[-1], status=status)
+            item = ctx.items[-1]
+            named = (
+                kind_named(blocks[index].text) if item.rule == "tracker-quote" else None
+            )
+            ctx.items[-1] = replace(item, status=status, kind=named or item.kind)
             return index + 1
     return index
 

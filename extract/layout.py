@@ -194,11 +194,13 @@ def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float 
     for w in words:
         for x in range(max(lo, int(w["x0"]) + 1), min(hi, int(w["x1"]))):
             crossing[x - lo] += 1
+    # Full-width lines (a heading, a box, footnotes) cross the gutter: allow a few.
+    allowed = len(words) // 100
     best, run_start = None, None
-    for i, count in enumerate(crossing + [1]):
-        if count == 0 and run_start is None:
+    for i, count in enumerate(crossing + [allowed + 1]):
+        if count <= allowed and run_start is None:
             run_start = i
-        elif count and run_start is not None:
+        elif count > allowed and run_start is not None:
             if i - run_start >= min_gap and (
                 best is None or i - run_start > best[1] - best[0]
             ):
@@ -207,6 +209,8 @@ def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float 
     if best is None:
         return None
     gutter = lo + (best[0] + best[1]) / 2
+    if best[1] - best[0] > 0.3 * width:
+        return None  # a wide empty band: ragged text or a narrow page, not a gutter
     left = [w for w in words if w["x1"] <= gutter]
     right = [w for w in words if w["x0"] >= gutter]
     if min(len(left), len(right)) < 0.15 * len(words):

@@ -248,8 +248,22 @@ def test_committee_to_note_after_a_tracker_item_is_not_part_of_it():
         para("The Committee to note the contents of the report."),
     ]
     items = blocks_to_items(blocks, TRACKER)
-    assert kinds_and_texts(items) == [
-        ("recommendation", "The force should review its approach to stalking.")
+    assert [i["text"] for i in items] == [
+        "The force should review its approach to stalking."
+    ]
+
+
+def test_tracker_quote_kind_comes_from_the_sentences_around_it():
+    blocks = [
+        para(f"“{TITLE}” was published in March 2017."),
+        numbered("The force should review its approach to stalking.", "1"),
+        para("This area for improvement is now closed."),
+        numbered("Within three months, the force should audit its crime records.", "2"),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert [(i["kind"], i["status"]) for i in items] == [
+        ("area_for_improvement", "closed"),
+        ("recommendation", "on-going"),
     ]
 
 
