@@ -18,10 +18,9 @@ from .layout import Block
 from .nlp import CONTEXT_KEY, SPANS_KEY, get_nlp
 
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
-QUOTES = "“”\"‘’'"
 STATUS_WORDS = re.compile(
-    r"\b(addressed and archived|superseded|achieved|closed|completed|complete|discharged|"
-    r"archived|on-?going|in progress|open|outstanding|met)\b",
+    r"\b(addressed and archived|superseded|achieved|closed|completed|complete|"
+    r"discharged|archived|on-?going|in progress|open|outstanding|met)\b",
     re.I,
 )
 
