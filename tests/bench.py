@@ -184,8 +184,11 @@ def peak_memory(path: Path, one_page: Path) -> dict:
     server's preloaded modules; its 1-page figure is the worker's floor.
     """
     figures = {}
+    # Through a small intermediate process: Linux carries the forking parent's
+    # resident size into the child's ru_maxrss across exec, and this one holds
+    # spaCy and has extracted 400 pages.
     result = subprocess.run(
-        [PYTHON, "-c", PEAK_SCRIPT, str(path)],
+        ["sh", "-c", '"$@"; exit $?', "sh", PYTHON, "-c", PEAK_SCRIPT, str(path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
