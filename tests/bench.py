@@ -4,7 +4,7 @@
 
 Every figure comes from the same run on the same files: the corpus PDFs plus
 the long reports of tests/bench_data.py (built or reused under output/bench/).
-Throughput is the median of N runs; each figure is printed beside its target
+Throughput is the median of N interleaved runs; each figure is printed beside its target
 and the load average, since the machine is shared. Not collected by pytest
 (no test_ prefix) and not run by CI.
 """
@@ -62,14 +62,34 @@ def load_average() -> float:
 
 def median_timing(fn: Callable[[], str], runs: int, pages: int) -> Timing:
     """Run fn `runs` times; fn returns a note ('' when all went well)."""
-    seconds, notes, loads = [], [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        notes.append(fn())
-        seconds.append(time.perf_counter() - started)
-        loads.append(load_average())
-    note = next((n for n in notes if n), "")
-    return Timing(statistics.median(seconds), pages, max(loads), note)
+    return interleaved_timings({"": fn}, runs, pages)[""]
+
+
+def interleaved_timings(
+    measures: dict[str, Callable[[], str]], runs: int, pages: int
+) -> dict[str, Timing]:
+    """Each run calls every measure once, in turn, so a change in the shared
+    machine's load falls on all of them alike; the median run is kept."""
+    seconds = {name: [] for name in measures}
+    notes = {name: [] for name in measures}
+    loads = {name: [] for name in measures}
+    for run in range(runs):
+        for name, fn in measures.items():
+            if name:
+                print(f"  run {run + 1}/{runs}: {name}", file=sys.stderr)
+            started = time.perf_counter()
+            notes[name].append(fn())
+            seconds[name].append(time.perf_counter() - started)
+            loads[name].append(load_average())
+    return {
+        name: Timing(
+            statistics.median(seconds[name]),
+            pages,
+            max(loads[name]),
+            next((n for n in notes[name] if n), ""),
+        )
+        for name in measures
+    }
 
 
 # --------------------------------------------------------------------------
@@ -386,16 +406,14 @@ def run_benchmark(runs: int, top: int) -> None:
     forty = next(p for p in paths if p.stem.startswith("long-040"))
     print(f"measuring {len(paths)} PDFs, {total} pages, {runs} run(s)", file=sys.stderr)
     extract_in_process([one_page])  # build nlp once: start-up is measured apart
-    timings = {}
-    for name, fn in (
-        ("raw pdfplumber extract_words", lambda: raw_extract_words(paths)),
-        ("extract_report in-process", lambda: extract_in_process(paths)),
-        ("hmic extract CLI, per file", lambda: extract_cli(paths)),
-        ("hmic ingest --workers 1", lambda: ingest_fresh(paths, 1)),
-        ("hmic ingest --workers 2", lambda: ingest_fresh(paths, 2)),
-    ):
-        print(f"  {name}", file=sys.stderr)
-        timings[name] = median_timing(fn, runs, total)
+    measures = {
+        "raw pdfplumber extract_words": lambda: raw_extract_words(paths),
+        "extract_report in-process": lambda: extract_in_process(paths),
+        "hmic extract CLI, per file": lambda: extract_cli(paths),
+        "hmic ingest --workers 1": lambda: ingest_fresh(paths, 1),
+        "hmic ingest --workers 2": lambda: ingest_fresh(paths, 2),
+    }
+    timings = interleaved_timings(measures, runs, total)
     print("  peak memory, start-up, warm re-ingest, profile", file=sys.stderr)
     memory = memory_rows(longest, peak_memory(longest, one_page), load_average())
     startup = median_timing(lambda: extract_cli([one_page]), max(runs, 3), pages=1)
