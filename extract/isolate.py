@@ -40,7 +40,14 @@ MIB = 1 << 20
 # Imported once in the fork server, so children inherit them. Only third-party
 # modules and our own leaf modules: the server dies, and every extraction with
 # it, if a preloaded module raises anything but ImportError while it is edited.
-PRELOAD = ["pdfplumber", "spacy", "spacy.lang.en", "extract.errors", "extract.pdf"]
+PRELOAD = [
+    "pdfplumber",
+    "spacy",
+    "spacy.lang.en",
+    "extract.errors",
+    "extract.pdf",
+    "extract.preload",
+]
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(PRELOAD)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 LIGATURES = {
@@ -671,13 +672,22 @@ def lines_to_blocks(lines: list[dict]) -> list[Block]:
     return join_across_breaks([b for b in blocks if b.text], vocab)
 
 
-def pages_to_blocks(pages: list[dict]) -> list[Block]:
+def slim_line(line: dict) -> dict:
+    """A line keeping only the two first words that later stages look at
+    (list markers, footnote numbers): a long report's word dicts are freed."""
+    return {**line, "words": line["words"][:2]}
+
+
+def pages_to_blocks(pages: Iterable[dict]) -> list[Block]:
     """Page records -> the report's Blocks in reading order.
 
     >>> [b.text for b in pages_to_blocks(pages)][:2]
     ['PEEL: Police effectiveness 2016', 'An inspection of West Midlands Police']
     """
-    lines = [line for page in pages for line in page_to_lines(page)]
-    lines = drop_running_text(lines, len(pages))
+    lines, page_count = [], 0
+    for page in pages:
+        page_count += 1
+        lines += [slim_line(line) for line in page_to_lines(page)]
+    lines = drop_running_text(lines, page_count)
     lines = drop_footnotes(lines, body_font_size(lines))
     return lines_to_blocks(lines)

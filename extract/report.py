@@ -27,15 +27,21 @@ def extract_report(path: str | Path) -> dict:
     from .layout import pages_to_blocks
     from .metadata import blocks_to_report
 
-    pages = list(pdf.iter_pages(path))
-    blocks = pages_to_blocks(pages)
+    read = [0]
+
+    def counted(pages):
+        for read[0], page in enumerate(pages, start=1):
+            yield page
+
+    # Pages stream through: layout keeps each page's lines, not its words.
+    blocks = pages_to_blocks(counted(pdf.iter_pages(path)))
     report = blocks_to_report(blocks)
     items = blocks_to_items(blocks, report)
     return {
         "source": {
             "path": str(path),
             "sha256": file_sha256(path),
-            "pages": len(pages),
+            "pages": read[0],
         },
         "report": report,
         "items": items,
