@@ -614,20 +614,19 @@ def column_roles(header: dict[int, str]) -> dict[str, int]:
     return roles
 
 
-def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, Block]], int]:
-    """The rows of the table starting at `index` (cells by column), and the
-    index after the table."""
+def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, tuple]], int]:
+    """The rows of the table starting at `index` as {column: (cell Block, index of
+    its first block)}, and the index after the table."""
     table = blocks[index].table
-    rows: dict[int, dict[int, Block]] = {}
+    rows: dict[int, dict[int, tuple]] = {}
     while index < len(blocks) and blocks[index].table == table:
         block = blocks[index]
-        cell = rows.setdefault(block.row, {})
-        if block.col in cell:  # a second paragraph in one cell
-            cell[block.col] = replace(
-                cell[block.col], text=f"{cell[block.col].text} {block.text}"
-            )
+        cells = rows.setdefault(block.row, {})
+        if block.col in cells:  # a second paragraph in one cell
+            first, at = cells[block.col]
+            cells[block.col] = (replace(first, text=f"{first.text} {block.text}"), at)
         else:
-            cell[block.col] = block
+            cells[block.col] = (block, index)
         index += 1
     return [rows[r] for r in sorted(rows)], index
 
@@ -635,7 +634,7 @@ def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, Block]],
 def table_items(blocks, cues, index: int, ctx: Context) -> int:
     """Items of a tracker table (one a row); other tables are passed over."""
     rows, after = table_rows(blocks, index)
-    header = {col: b.text for col, b in rows[0].items()} if rows else {}
+    header = {col: cell.text for col, (cell, _) in rows[0].items()} if rows else {}
     roles = column_roles(header)
     if "text" not in roles or not ({"status", "report", "rag"} & roles.keys()):
         roles = column_roles(ctx.table_header or {})
@@ -645,43 +644,45 @@ def table_items(blocks, cues, index: int, ctx: Context) -> int:
     else:
         ctx.table_header = header
         body = rows[1:]
-    header_text = [b.text for b in rows[0].values()] if rows else []
     for row in body:
-        cell = row.get(roles["text"])
-        if cell is None or [b.text for b in row.values()] == header_text:
-            continue
-        kind = row_kind(row.get(roles.get("type")), header.get(roles["text"], ""))
-        status = row.get(roles.get("status"))
-        rag = row.get(roles.get("rag"))
-        report = row.get(roles.get("report"))
-        number = None
-        text = cell.text
-        label = cue_at_start(cues[blocks.index(cell)] if cell in blocks else [], KINDS)
-        if label and label.rule.endswith("label"):
-            number, text = label_number(label), text[label.end :].lstrip(" :–-—.")
-        ctx.items.append(
-            Item(
-                kind=kind,
-                number=number,
-                text=clean_text(text),
-                page=cell.page,
-                source_report=report.text if report else None,
-                status=(status.text if status else rag.text if rag else None),
-                rule="tracker-table-row",
-                confidence=2,
-            )
-        )
+        texts = {col: cell.text for col, (cell, _) in row.items()}
+        if roles["text"] not in row or texts == header:
+            continue  # an empty row, or the header repeated on a new page
+        cell, at = row[roles["text"]]
+        ctx.items.append(row_to_item(cell, cues[at], texts, roles, header))
     return after
 
 
-def row_kind(type_cell: Block | None, header: str) -> str:
-    """A table row's kind from its type column, else from the text column's name."""
-    text = (type_cell.text if type_cell else header).lower()
+def row_to_item(cell: Block, cell_cues, texts: dict, roles: dict, header: dict) -> Item:
+    """One tracker table row as an Item: text, report, status (or RAG), kind."""
+    number, text = None, cell.text
+    label = cue_at_start(cell_cues, KINDS)
+    if label and label.rule.endswith("label"):
+        number, text = label_number(label), text[label.end :].lstrip(" :–-—.")
+    kind = row_kind(texts.get(roles.get("type")), header.get(roles["text"], ""))
+    return Item(
+        kind=kind or quoted_kind(text),
+        number=number,
+        text=clean_text(text),
+        page=cell.page,
+        source_report=texts.get(roles.get("report")),
+        status=texts.get(roles.get("status")) or texts.get(roles.get("rag")),
+        rule="tracker-table-row",
+        confidence=2,
+    )
+
+
+def row_kind(type_text: str | None, header: str) -> str | None:
+    """A table row's kind from its type column, else from the text column's name
+    ("Area for improvement"); None when neither says."""
+    text = (type_text or header).lower()
     if "area" in text or "afi" in text:
         return "area_for_improvement"
     if "concern" in text:
         return "cause_of_concern"
-    return "recommendation"
+    if type_text and "recommend" in text:
+        return "recommendation"
+    return None
 
 
 # --- restatements ---------------------------------------------------------------------
