@@ -596,12 +596,15 @@ def build_one(path: Path, golden_only: bool) -> dict:
         "pages": str(len(page_texts)),
         "sha256": document["source"]["sha256"],
         "source": f"corpus/src/{path.name}",
+        "published": str(source.meta.get("published") or ""),
     }
 
 
 def write_manifest(rows: list[dict]) -> None:
     """Merge rows into corpus/manifest.tsv (one row per file, sorted)."""
-    columns = ("file", "producer", "pages", "sha256", "source")
+    # `published` is the date the inspectorate's web page gives; covers often
+    # print only the month, and ingest falls back on this column.
+    columns = ("file", "producer", "pages", "sha256", "source", "published")
     existing = {}
     if MANIFEST.exists():
         lines = MANIFEST.read_text("utf-8").splitlines()

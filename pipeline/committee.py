@@ -632,7 +632,11 @@ def _red_section(update: CommitteeUpdate) -> Section:
         verb = "is" if len(red) == 1 else "are"
         lead = f"There {verb} currently {_join(phrases)} graded as Red."
     blocks = [Block("paragraph", lead)]
-    for index, (_, item) in enumerate(red.iterrows(), start=1):
+    # A Red recommendation already quoted under its Red cause of concern is not
+    # quoted again, as the seed paper quotes the two together.
+    quoted = {i for answers in update.red_answers.values() for i in answers["id"]}
+    listed = red[~red["id"].isin(quoted)]
+    for index, (_, item) in enumerate(listed.iterrows(), start=1):
         blocks.extend(_red_item_blocks(index, item, update))
     return Section(RED_SECTION_TITLE, tuple(blocks))
 

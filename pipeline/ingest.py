@@ -129,9 +129,10 @@ def ingest_paths(
         _log_all(db, skipped)
         summary.attempts += skipped
         bar.update(len(skipped))
+        dates = manifest_dates(files)
         with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
             futures = {
-                pool.submit(_timed_extract, extract_fn, path): (path, sha)
+                pool.submit(_timed_extract, extract_fn, path, dates): (path, sha)
                 for path, sha in todo
             }
             finished = []
@@ -191,9 +192,40 @@ def split_known(
     return todo, skipped
 
 
-def _timed_extract(extract_fn: ExtractFn, path: Path) -> tuple[dict, float]:
+def _timed_extract(
+    extract_fn: ExtractFn, path: Path, dates: dict[str, str] | None = None
+) -> tuple[dict, float]:
     started = time.perf_counter()
-    return extract_fn(str(path)), time.perf_counter() - started
+    document = with_manifest_date(extract_fn(str(path)), dates or {})
+    return document, time.perf_counter() - started
+
+
+def manifest_dates(files: list[Path]) -> dict[str, str]:
+    """sha256 -> publication date from each folder's manifest.tsv (columns
+    `sha256` and `published`), for reports whose cover prints only the month."""
+    dates: dict[str, str] = {}
+    for manifest in {path.parent / "manifest.tsv" for path in files}:
+        if not manifest.is_file():
+            continue
+        lines = manifest.read_text("utf-8").splitlines()
+        header = lines[0].split("\t") if lines else []
+        if not {"sha256", "published"} <= set(header):
+            continue
+        for line in lines[1:]:
+            row = dict(zip(header, line.split("\t"), strict=False))
+            if row.get("published"):
+                dates[row["sha256"]] = row["published"]
+    return dates
+
+
+def with_manifest_date(document: dict, dates: dict[str, str]) -> dict:
+    """The document, its `report.published` taken from the manifest when the
+    PDF itself prints no full date."""
+    report = document.get("report", {})
+    date = dates.get(document.get("source", {}).get("sha256", ""))
+    if report.get("published") or not date:
+        return document
+    return {**document, "report": {**report, "published": date}}
 
 
 def load_one(

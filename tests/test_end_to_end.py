@@ -50,6 +50,9 @@ def test_seed_paper_red_section_names_domestic_abuse(register, tmp_path):
     red = re.split(r"\n#{1,2} ", red, maxsplit=1)[0]
     assert "domestic abuse" in red
     assert "DASH risk assessment" in red
+    # the Red recommendation is quoted once, under the cause of concern it answers
+    assert red.count("effective supervision of the initial risk assessment") == 1
+    assert "(ii)" not in red
 
 
 def test_peel_2015_concern_repeated_in_2016_is_one_item(register):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -255,3 +257,35 @@ def test_status_edit_during_an_ingest_is_kept(tmp_path, paths):
     assert counts(db_path)["reports"] == 5
     item = register.open_register(db_path)["items"].get(item_id)
     assert item["status"] == "in_progress" and "during ingest" in item["notes"]
+
+
+def test_publication_date_comes_from_the_manifest_when_the_cover_has_none(tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 stand-in")
+    sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    (tmp_path / "manifest.tsv").write_text(
+        f"file\tsha256\tpublished\nreport.pdf\t{sha}\t2016-02-25\n"
+    )
+
+    def extract_fn(path):
+        return {
+            "source": {"path": path, "sha256": sha, "pages": 1},
+            "report": {
+                "title": "PEEL: Police effectiveness 2015",
+                "published": None,  # the cover says only "February 2016"
+                "inspectorates": ["HMIC"],
+                "force": "West Midlands Police",
+                "kind": "inspection",
+            },
+            "items": [],
+        }
+
+    db_path = tmp_path / "register.db"
+    summary = ingest.ingest_paths(
+        db_path, [pdf], extract_fn=extract_fn, workers=1, quiet=True
+    )
+    assert not summary.failed
+    row = sqlite3.connect(db_path).execute(
+        "select published, response_due from reports"
+    )
+    assert row.fetchone() == ("2016-02-25", "2016-04-21")
