@@ -325,7 +325,7 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
         if len(block.text.split()) < 6 and not block.text.endswith((".", ";", ":")):
             return None  # a sub-heading in a list ("Initial contact")
         if kind == "cause_of_concern" and block.kind in ("paragraph", "numbered"):
-            return kind, None, block.text, "in-section-cause_of_concern", 2
+            return kind, number_of(block), block.text, "in-section-cause_of_concern", 2
         if block.kind == "numbered" and not (
             who or re.search(r"\bshould\b", block.text)
         ):
@@ -644,13 +644,28 @@ def table_items(blocks, cues, index: int, ctx: Context) -> int:
     else:
         ctx.table_header = header
         body = rows[1:]
-    for row in body:
+    for number, row in enumerate(body):
         texts = {col: cell.text for col, (cell, _) in row.items()}
         if roles["text"] not in row or texts == header:
             continue  # an empty row, or the header repeated on a new page
         cell, at = row[roles["text"]]
+        follows_row = ctx.items and ctx.items[-1].rule == "tracker-table-row"
+        if number == 0 and follows_row and is_row_tail(texts, roles):
+            # a row cut by the page break: its text goes on at the top of this page
+            last = ctx.items[-1]
+            ctx.items[-1] = replace(last, text=clean_text(f"{last.text} {cell.text}"))
+            continue
         ctx.items.append(row_to_item(cell, cues[at], texts, roles, header))
     return after
+
+
+def is_row_tail(texts: dict, roles: dict) -> bool:
+    """True for a row holding only item text, as the rest of a row cut by a page
+    break does (its report, status and type cells are empty)."""
+    others = [
+        texts.get(col, "").strip() for role, col in roles.items() if role != "text"
+    ]
+    return not any(others)
 
 
 def row_to_item(cell: Block, cell_cues, texts: dict, roles: dict, header: dict) -> Item:

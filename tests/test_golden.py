@@ -88,8 +88,9 @@ def test_report_metadata_matches_golden(stem, extracted):
         assert got[name] == expected[name], f"{stem}: report.{name}"
     # Most covers print only the month; a date is given only when printed in full.
     assert got["published"] in (None, expected["published"]), f"{stem}: published"
-    # Covers print a title's parts on several lines; the words must all be there.
-    assert title_words(got["title"]) == title_words(expected["title"]), stem
+    # Covers print a title's parts on several lines, sometimes with a subtitle
+    # that the catalogue title leaves out: the catalogue's words must all be there.
+    assert title_words(expected["title"]) <= title_words(got["title"]), stem
 
 
 def test_source_block_names_file_and_pages(extracted):
