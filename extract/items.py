@@ -319,27 +319,31 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
     """An item opened by its place: a bullet or numbered paragraph (or a paragraph
     addressed to someone) under a section heading, or a tracker's numbered quote."""
     who = addressee(cues)
-    listed = block.kind in ("bullet", "numbered")
-    if ctx.section in KINDS or ctx.section == "mixed":
-        kind = ctx.section if ctx.section in KINDS else guess_kind(block, cues, ctx)
-        if len(block.text.split()) < 6 and not block.text.endswith((".", ";", ":")):
-            return None  # a sub-heading in a list ("Initial contact")
-        if kind == "cause_of_concern" and block.kind in ("paragraph", "numbered"):
-            return kind, number_of(block), block.text, "in-section-cause_of_concern", 2
-        if block.kind == "numbered" and not (
-            who or re.search(r"\bshould\b", block.text)
-        ):
-            return None  # a numbered paragraph of findings in the section
-        if kind and (listed and (who or kind != "cause_of_concern") or who):
-            if kind == "recommendation" and ctx.section == "mixed" and not who:
-                return None
-            number = block.marker if block.kind == "numbered" else None
-            return kind, number, block.text, f"in-section-{kind}", 2
+    if ctx.section in (*KINDS, "mixed"):
+        opened = section_item(block, who, ctx.section)
+        if opened:
+            return opened
     if ctx.source_report and block.kind == "numbered" and not is_decimal(block.marker):
         kind = ctx.quoted_kind or quoted_kind(block.text)
         return kind, block.marker, block.text, "tracker-quote", 2
     if block.kind == "numbered" and who and who.start <= 2:
         return "area_for_improvement", block.marker, block.text, "numbered-should", 1
+    return None
+
+
+def section_item(block: Block, who: Cue | None, section: str):
+    """The item a block states under a section heading of `section` ("mixed" for
+    "Causes of concern and recommendations"), or None for its other text."""
+    if len(block.text.split()) < 6 and not block.text.endswith((".", ";", ":")):
+        return None  # a sub-heading in a list ("Initial contact")
+    kind = section if section in KINDS else "recommendation" if who else None
+    if kind == "cause_of_concern" and block.kind in ("paragraph", "numbered"):
+        return kind, number_of(block), block.text, "in-section-cause_of_concern", 2
+    if block.kind == "numbered" and not (who or re.search(r"\bshould\b", block.text)):
+        return None  # a numbered paragraph of findings in the section
+    listed = block.kind in ("bullet", "numbered")
+    if kind and (who or (listed and kind != "cause_of_concern")):
+        return kind, number_of(block), block.text, f"in-section-{kind}", 2
     return None
 
 
@@ -374,13 +378,6 @@ def number_of(block: Block) -> str | None:
 def is_decimal(marker: str | None) -> bool:
     """True for a paragraph number like "4.2" (a report's own numbering)."""
     return bool(marker and re.match(r"^\d+\.\d+$", marker))
-
-
-def guess_kind(block: Block, cues: list[Cue], ctx: Context) -> str | None:
-    """In a mixed section: a recommendation when addressed with "should"."""
-    if addressee(cues):
-        return "recommendation"
-    return None
 
 
 def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -> bool:
