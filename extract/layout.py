@@ -169,11 +169,18 @@ def line_text(words: list[dict]) -> str:
     return re.sub(r"(?<=\w) -$", "-", text).strip()
 
 
-def is_superscript_marker(word: dict, line_words: list[dict]) -> bool:
-    """A footnote marker: a small raised number or symbol in a line of larger text."""
+def is_superscript_marker(word: dict, line_words: list[dict], gap: float = 3.0) -> bool:
+    """A footnote marker: a small raised number or symbol printed right after a
+    word of larger text ("force.¹²"), not a small label's number in the margin."""
     largest = max(w["size"] for w in line_words)
+    before = [w for w in line_words if w["x1"] <= word["x0"] + 0.5 and w is not word]
+    attached = bool(before) and (
+        word["x0"] - max(w["x1"] for w in before) <= gap
+        and max(before, key=lambda w: w["x1"])["size"] >= 0.85 * largest
+    )
     return (
-        word["size"] < 0.85 * largest
+        attached
+        and word["size"] < 0.85 * largest
         and FOOTNOTE_MARK.match(word["text"].strip(".,;:")) is not None
         and word["bottom"] < max(w["bottom"] for w in line_words) - 0.5
     )

@@ -324,3 +324,25 @@ def test_small_type_below_the_text_makes_a_line_of_its_own():
         "The force has a plan.",
         "Source: force data",
     ]
+
+
+def test_label_printed_in_the_margin_reads_before_its_paragraph():
+    # HMICFRS reports from 2019 print "Area for improvement 2" in the left margin,
+    # level with the first line of the paragraph it labels.
+    label = words("Area for improvement 2", 20, 300, size=8, fontname="Arial-Bold")
+    body = paragraph(
+        [
+            "The force should make sure that it records the outcome of every",
+            "stop and search and that supervisors review a sample each month.",
+        ],
+        x0=150,
+        top=300,
+    )
+    filler = paragraph(["Officers attended the scene within the hour."] * 3, x0=150)
+    blocks = pages_to_blocks([page(1, filler + label + body)])
+    from extract.items import blocks_to_items
+
+    items = blocks_to_items(blocks, {"kind": "inspection"})
+    assert [(i["kind"], i["number"]) for i in items] == [("area_for_improvement", "2")]
+    assert items[0]["text"].startswith("The force should make sure")
+    assert items[0]["text"].endswith("review a sample each month.")
