@@ -23,11 +23,14 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
 
 SURE = 85.0
 """At or above: the same item, linked without review."""
@@ -41,6 +44,13 @@ WITHIN_REPORT = 95.0
 """Two items of one report at or above this are one restated item."""
 RESPONSE_DAYS = 56
 """The PCC's published response is due 56 days after the report."""
+SOURCE_BONUS = 5.0
+"""Points a tracker's quotation gains when it names the candidate's report."""
+PARTIAL_DISCOUNT = 3.0
+"""Points taken off an excerpt's `partial_ratio`, so whole matches rank first."""
+PREFILTER_SLACK = 1.0
+"""Points added to every bulk upper bound before a candidate is skipped:
+room for rounding, so that no candidate is ever skipped wrongly."""
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -111,7 +121,7 @@ def score_quote(quote: str, text: str, *, min_length_ratio: float = 0.3) -> floa
     short, long = sorted((a, b), key=len)
     if not long or len(short) / len(long) < min_length_ratio:
         return whole
-    return max(whole, fuzz.partial_ratio(short, long) - 3)
+    return max(whole, fuzz.partial_ratio(short, long) - PARTIAL_DISCOUNT)
 
 
 @dataclass(frozen=True)
@@ -154,11 +164,123 @@ def is_date_compatible(
     return first_published <= published
 
 
+@dataclass
+class CandidateColumns:
+    """Some candidates as parallel lists: positions in a `CandidateIndex`,
+    normalised texts, their `sort_words`, and whether each is tracker-only."""
+
+    positions: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    sorted_texts: list[str] = field(default_factory=list)
+    tracker_only: list[bool] = field(default_factory=list)
+
+    def extend(self, other: CandidateColumns) -> None:
+        """Append `other`'s candidates to these."""
+        self.positions += other.positions
+        self.texts += other.texts
+        self.sorted_texts += other.sorted_texts
+        self.tracker_only += other.tracker_only
+
+
+class CandidateIndex:
+    """The candidates for linking, with what bulk scoring needs kept beside them.
+
+    Built once per report (register.py) and appended to as new items are
+    created: each candidate's text is normalised once, not once per printing,
+    and candidates are grouped by normalised force so that a printing is
+    scored only against its own force's items and national ones.
+    """
+
+    def __init__(self, candidates: Iterable[Candidate] = ()) -> None:
+        self.candidates: list[Candidate] = []
+        self.by_force: dict[str | None, CandidateColumns] = {}
+        for candidate in candidates:
+            self.append(candidate)
+
+    def append(self, candidate: Candidate) -> None:
+        """Add one candidate (a new item of the report being loaded)."""
+        force = None if candidate.force is None else normalise_text(candidate.force)
+        columns = self.by_force.setdefault(force, CandidateColumns())
+        text = normalise_text(candidate.text)
+        columns.positions.append(len(self.candidates))
+        columns.texts.append(text)
+        columns.sorted_texts.append(sort_words(text))
+        columns.tracker_only.append(candidate.tracker_only)
+        self.candidates.append(candidate)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self.candidates)
+
+    def for_force(self, force: str | None) -> CandidateColumns:
+        """The candidates `is_force_compatible` with `force`: all of them for
+        a national report, else the force's own and the national ones."""
+        if force is None:
+            groups = list(self.by_force.values())
+        else:
+            groups = [self.by_force.get(key) for key in (normalise_text(force), None)]
+        columns = CandidateColumns()
+        for group in groups:
+            if group is not None:
+                columns.extend(group)
+        return columns
+
+
+def sort_words(text: str) -> str:
+    """The words of normalised `text` in sorted order: `fuzz.ratio` of two
+    such strings is `fuzz.token_sort_ratio` of the texts, without re-sorting
+    the candidate's words for every printing.
+
+    >>> sort_words("the force should act")
+    'act force should the'
+    """
+    return " ".join(sorted(text.split()))
+
+
+def upper_bounds(
+    query: str, texts: list[str], sorted_texts: list[str], quotation: np.ndarray
+) -> np.ndarray:
+    """For each of `texts` (normalised; `sorted_texts` their `sort_words`), a
+    score `score_candidate` cannot beat when pairing the normalised `query`
+    with it; `quotation` marks the pairs scored as quotations.
+
+    A repeat scores `token_sort_ratio`, so its bound is exact. A quotation
+    scores at most `max(token_sort_ratio, partial_ratio - PARTIAL_DISCOUNT) +
+    SOURCE_BONUS` (the length-ratio rule only lowers it), and `partial_ratio`,
+    the costly part, is bounded through the longest common subsequence L of
+    the two texts: every window w the shorter text s is compared with has
+    LCS(s, w) <= min(L, |w|), so ratio(s, w) <= 200 L / (|s| + L).
+    """
+    bounds = process.cdist(
+        [sort_words(query)],
+        sorted_texts,
+        scorer=fuzz.ratio,
+        dtype=np.float64,
+        workers=1,
+    )[0]
+    quoted = np.flatnonzero(quotation)
+    if quoted.size:
+        quoted_texts = [texts[n] for n in quoted]
+        common = process.cdist(
+            [query], quoted_texts, scorer=LCSseq.similarity, dtype=np.float64, workers=1
+        )[0]
+        lengths = np.array([len(text) for text in quoted_texts], dtype=np.float64)
+        short = np.minimum(lengths, len(query))
+        partial = np.where(
+            short + common > 0, 200 * common / np.maximum(short + common, 1), 100
+        )
+        excerpt = np.maximum(bounds[quoted], partial - PARTIAL_DISCOUNT)
+        bounds[quoted] = np.minimum(excerpt + SOURCE_BONUS, 100.0)
+    return bounds
+
+
 def best_match(
     item: dict,
     *,
     report: dict,
-    candidates: list[Candidate],
+    candidates: list[Candidate] | CandidateIndex,
     excluded: set[str] = frozenset(),
     sure: float = SURE,
     unsure: float = UNSURE,
@@ -169,12 +291,74 @@ def best_match(
     `score_quote`, with a bonus for the report a tracker names. Two
     inspections must agree on kind unless the texts are near-identical
     (CROSS_KIND; never sure). Returns None when nothing reaches `unsure`.
+
+    The same answer as `best_match_exhaustive`, faster: candidates of another
+    force are never looked at, and the rest are scored exactly in order of
+    `upper_bounds` (bulk rapidfuzz scores) only while their bound can still
+    reach `unsure` and the best exact score so far.
     """
-    best: tuple[float, str, bool] | None = None
-    for candidate in candidates:
+    if not isinstance(candidates, CandidateIndex):
+        candidates = CandidateIndex(candidates)
+    columns = candidates.for_force(report.get("force"))
+    if not columns.positions:
+        return None
+    if report.get("kind") == "tracker":
+        quotation = np.ones(len(columns.positions), bool)
+    else:
+        quotation = np.array(columns.tracker_only, bool)
+    query = normalise_text(item["text"])
+    bounds = upper_bounds(query, columns.texts, columns.sorted_texts, quotation)
+    floor, scored = unsure, []
+    hopeful = np.flatnonzero(bounds + PREFILTER_SLACK >= unsure)
+    for n in hopeful[np.argsort(-bounds[hopeful], kind="stable")]:
+        if bounds[n] + PREFILTER_SLACK < floor:
+            break  # no candidate left can reach `unsure` or beat the best so far
+        position = columns.positions[n]
+        candidate = candidates.candidates[position]
         if candidate.item_id in excluded:
             continue
         score = score_candidate(item, report, candidate)
+        if score is not None:
+            scored.append((position, candidate, score))
+            floor = max(floor, score)
+    scored.sort(key=lambda entry: entry[0])  # ties go as in the exhaustive loop
+    pairs = [(candidate, score) for _, candidate, score in scored]
+    return best_of_scored(item, report, pairs, sure=sure, unsure=unsure)
+
+
+def best_match_exhaustive(
+    item: dict,
+    *,
+    report: dict,
+    candidates: Iterable[Candidate],
+    excluded: set[str] = frozenset(),
+    sure: float = SURE,
+    unsure: float = UNSURE,
+) -> Match | None:
+    """`best_match` by scoring every candidate: slow, the reference for tests."""
+    pairs = (
+        (candidate, score_candidate(item, report, candidate))
+        for candidate in candidates
+        if candidate.item_id not in excluded
+    )
+    return best_of_scored(item, report, pairs, sure=sure, unsure=unsure)
+
+
+def best_of_scored(
+    item: dict,
+    report: dict,
+    pairs: Iterable[tuple[Candidate, float | None]],
+    *,
+    sure: float = SURE,
+    unsure: float = UNSURE,
+) -> Match | None:
+    """The Match for the best of (candidate, score or None) `pairs`.
+
+    The highest score wins, a tie going to the larger item id and then to
+    the earlier pair; None when no score reaches `unsure`.
+    """
+    best: tuple[float, str, bool, bool] | None = None
+    for candidate, score in pairs:
         if score is not None and (
             best is None or (score, candidate.item_id) > best[:2]
         ):
@@ -220,7 +404,9 @@ def score_candidate(item: dict, report: dict, candidate: Candidate) -> float | N
     return min(score, 100.0)
 
 
-def source_bonus(source_report: str | None, title: str | None, bonus=5.0) -> float:
+def source_bonus(
+    source_report: str | None, title: str | None, bonus=SOURCE_BONUS
+) -> float:
     """A few points when a tracker names the candidate's report by its title."""
     if not source_report or not title:
         return 0.0

@@ -269,9 +269,10 @@ _CANDIDATE_SQL = (
 )
 
 
-def _candidates(db: Database) -> list[dedupe.Candidate]:
+def _candidates(db: Database) -> dedupe.CandidateIndex:
+    # Normalised once per report, not once per printing and candidate.
     rows = db.execute(f"{_CANDIDATE_SQL} ORDER BY items.id")
-    return [_row_to_candidate(row) for row in rows]
+    return dedupe.CandidateIndex(_row_to_candidate(row) for row in rows)
 
 
 def _candidate_for(db: Database, item_id: str) -> dedupe.Candidate:

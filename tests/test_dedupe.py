@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from pipeline import dedupe
+from tests import bench_linking
 from tests import register_fixtures as fx
 
 SEED_TEXTS = fx.EVERYONES_BUSINESS + [
@@ -201,3 +204,62 @@ def test_text_to_addressee():
 def test_response_due_is_56_days_after_publication():
     assert dedupe.response_due("2017-03-02") == "2017-04-27"
     assert dedupe.response_due(None) is None
+
+
+def near_threshold_candidates(count: int) -> list[dedupe.Candidate]:
+    """Synthetic candidates plus cuts of one text whose scores against it sweep
+    across UNSURE and SURE, of every kind, some tracker-only, one id twice."""
+    candidates = bench_linking.synthetic_candidates(count, seed=7)
+    base = candidates[0]
+    words = base.text.split()
+    for n in range(len(words) // 3, len(words)):
+        candidates.append(
+            replace(
+                base,
+                item_id=f"cut-{n:03d}",
+                text=" ".join(words[:n]),
+                kind=bench_linking.KINDS[n % 3],
+                tracker_only=n % 4 == 0,
+                source_report=base.report_title if n % 4 == 0 else None,
+            )
+        )
+    return candidates + [candidates[5], replace(base, item_id="empty", text="...")]
+
+
+@pytest.mark.parametrize("tracker", [False, True])
+@pytest.mark.parametrize("force", [bench_linking.FORCES[0], None])
+def test_fast_best_match_is_the_exhaustive_match(tracker, force):
+    candidates = near_threshold_candidates(300)
+    report, printings = bench_linking.synthetic_printings(
+        candidates, 40, tracker=tracker, seed=8
+    )
+    report = report | {"force": force}
+    printings += [
+        {"kind": "recommendation", "text": candidates[0].text},
+        {"kind": "cause_of_concern", "text": "", "source_report": "PEEL"},
+    ]
+    index = dedupe.CandidateIndex(candidates)
+    excluded = {candidates[1].item_id, "cut-020"}
+    for printing in printings:
+        for unsure in (dedupe.UNSURE, 50.0):
+            options = {"report": report, "excluded": excluded, "unsure": unsure}
+            assert dedupe.best_match(printing, candidates=index, **options) == (
+                dedupe.best_match_exhaustive(printing, candidates=candidates, **options)
+            ), printing["text"]
+
+
+@pytest.mark.parametrize("tracker", [False, True])
+def test_upper_bounds_never_below_the_exact_score(tracker):
+    candidates = near_threshold_candidates(150)
+    report, printings = bench_linking.synthetic_printings(
+        candidates, 20, tracker=tracker, seed=9
+    )
+    texts = [dedupe.normalise_text(c.text) for c in candidates]
+    quotation = np.array([tracker or c.tracker_only for c in candidates])
+    for printing in printings:
+        query = dedupe.normalise_text(printing["text"])
+        sorted_texts = [dedupe.sort_words(text) for text in texts]
+        bounds = dedupe.upper_bounds(query, texts, sorted_texts, quotation)
+        for candidate, bound in zip(candidates, bounds, strict=True):
+            score = dedupe.score_candidate(printing, report, candidate)
+            assert score is None or score <= bound + 1e-9, (candidate, printing)
