@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -445,16 +446,17 @@ def body_font_size(lines: list[dict]) -> float:
     return max(weights, key=weights.get) if weights else 10.0
 
 
-def vocabulary(lines: list[dict]) -> set[str]:
-    """Every word of the report, lower case, to decide line-end hyphens."""
-    return {
+def vocabulary(lines: list[dict]) -> Counter:
+    """How often each word of the report is printed, lower case, to decide
+    line-end hyphens."""
+    return Counter(
         word.strip(".,;:()“”\"'’‘").lower()
         for line in lines
         for word in line["text"].split()
-    }
+    )
 
 
-def join_lines(first: str, second: str, vocab: set[str]) -> str:
+def join_lines(first: str, second: str, vocab: Counter) -> str:
     """Join two line texts, mending a word split by a line-end hyphen.
 
     "recom-" + "mendation" -> "recommendation", but "ex-" + "partners" ->
@@ -475,10 +477,14 @@ def join_lines(first: str, second: str, vocab: set[str]) -> str:
     elif hyphenated in vocab:
         keep = True
     else:
+        bare_head = head.lower().strip("“”\"'’‘(")
         keep = (
-            head.lower().strip("“”\"'’‘(") in HYPHEN_PREFIXES
+            bare_head in HYPHEN_PREFIXES
             or bare_tail in HYPHEN_SUFFIXES
             or not head.isalpha()
+            # the second half is a word the report uses on its own: a compound
+            # ("highest-risk"); a syllable split ("recom-mendation") leaves none
+            or (min(len(bare_head), len(bare_tail)) >= 4 and vocab[bare_tail] >= 2)
         )
     return first + second if keep else first[:-1] + second
 
@@ -634,7 +640,7 @@ def left_margins(lines: list[dict]) -> dict[tuple, float]:
     return {key: statistics.mode(xs) for key, xs in edges.items()}
 
 
-def join_across_breaks(blocks: list[Block], vocab: set[str]) -> list[Block]:
+def join_across_breaks(blocks: list[Block], vocab: Counter) -> list[Block]:
     """Blocks with a paragraph cut by a page or column break joined again.
 
     A block continues on the next page or column when it does not end a

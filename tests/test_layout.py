@@ -7,6 +7,8 @@ glyphs, page breaks) and the docstrings of extract/layout.py.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from extract.layout import (
@@ -165,19 +167,19 @@ def test_footnote_at_the_page_foot_is_dropped(raised):
 
 
 def test_line_end_hyphen_inside_a_word_is_removed():
-    assert join_lines("We make one recom-", "mendation to the force.", set()) == (
+    assert join_lines("We make one recom-", "mendation to the force.", Counter()) == (
         "We make one recommendation to the force."
     )
 
 
 def test_line_end_hyphen_after_a_prefix_is_kept():
-    assert join_lines("It works with ex-", "partners of victims.", set()) == (
+    assert join_lines("It works with ex-", "partners of victims.", Counter()) == (
         "It works with ex-partners of victims."
     )
 
 
 def test_lines_without_hyphen_are_joined_by_a_space():
-    assert join_lines("The force", "should act.", set()) == "The force should act."
+    assert join_lines("The force", "should act.", Counter()) == "The force should act."
 
 
 def test_hyphenated_words_are_joined_in_a_paragraph():
