@@ -148,6 +148,22 @@ def inline_runs(text: str) -> list[tuple[str, bool, bool, bool]]:
     return runs
 
 
+def runs_to_tags(text: str, escape, superscript: str = "sup") -> str:
+    """Inline source markup -> <b>/<i>/<superscript> tagged text, each run's
+    words passed through `escape` (HTML and ReportLab markup share the tags)."""
+    parts = []
+    for words, bold, italic, sup in inline_runs(text):
+        piece = escape(words)
+        if sup:
+            piece = f"<{superscript}>{piece}</{superscript}>"
+        if italic:
+            piece = f"<i>{piece}</i>"
+        if bold:
+            piece = f"<b>{piece}</b>"
+        parts.append(piece)
+    return "".join(parts)
+
+
 def line_to_words(line: str) -> str:
     """One body line -> the words it adds to an enclosing item (may be '')."""
     stripped = line.strip()

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from corpus.build import Block, Source, inline_runs
+from corpus.build import Block, Source, runs_to_tags
 from corpus.render_docx import fix_pdf_dates, pdf_stamp
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,17 +64,9 @@ def css_string(text: str) -> str:
 
 def runs_to_html(text: str) -> str:
     """Inline source markup -> HTML (soft hyphens as &shy;)."""
-    parts = []
-    for words, bold, italic, sup in inline_runs(text):
-        piece = html.escape(words, quote=False).replace("\u00ad", "&shy;")
-        if sup:
-            piece = f"<sup>{piece}</sup>"
-        if italic:
-            piece = f"<i>{piece}</i>"
-        if bold:
-            piece = f"<b>{piece}</b>"
-        parts.append(piece)
-    return "".join(parts)
+    return runs_to_tags(
+        text, lambda words: html.escape(words, quote=False).replace("\u00ad", "&shy;")
+    )
 
 
 RAG_CLASSES = {"red": "rag-red", "amber": "rag-amber", "green": "rag-green"}

@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from corpus.build import Block, Source, inline_runs
+from corpus.build import Block, Source, runs_to_tags
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 2.2 * cm, 2.5 * cm, 3.4 * cm
@@ -89,17 +89,7 @@ BULLET_GLYPHS = (
 
 def runs_to_markup(text: str) -> str:
     """Inline source markup -> ReportLab paragraph markup."""
-    parts = []
-    for words, bold, italic, sup in inline_runs(text):
-        piece = escape(words)
-        if sup:
-            piece = f"<super>{piece}</super>"
-        if italic:
-            piece = f"<i>{piece}</i>"
-        if bold:
-            piece = f"<b>{piece}</b>"
-        parts.append(piece)
-    return "".join(parts)
+    return runs_to_tags(text, escape, superscript="super")
 
 
 class FootnoteAnchor(Flowable):
