@@ -380,7 +380,7 @@ def is_decimal(marker: str | None) -> bool:
     return bool(marker and re.match(r"^\d+\.\d+$", marker))
 
 
-def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -> bool:
+def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
     """Let a heading, a label line or a tracker's narrative change the context.
 
     Returns True when the block was context only (no item starts in it).
@@ -399,7 +399,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -
     if re.match(r"^(table of )?contents$", block.text.strip(), re.I):
         ctx.contents_page = block.page
         return True
-    titled = (tracker and ctx.source_report) or ctx.section == "recommendation"
+    titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
     if titled and is_item_heading(block):
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
         ctx.pending = ("recommendation", number, "titled-item")
@@ -410,14 +410,14 @@ def update_context(block: Block, cues: list[Cue], ctx: Context, tracker: bool) -
         if section != "recommendation":
             ctx.concern = None if section is None else ctx.concern
         ctx.section = section
-        if tracker:
+        if ctx.tracker:
             red = re.search(r"\bred\b", block.text, re.I)
             ctx.default_status = "red" if red else None
             if is_report_name(block.text):
                 ctx.source_report = block.text
                 ctx.default_status = ctx.default_status or "on-going"
         return True
-    if tracker:
+    if ctx.tracker:
         title = quoted_title(block.text)
         if title:
             ctx.source_report = title
@@ -488,7 +488,7 @@ def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item
         if block.table and tracker:
             index = table_items(blocks, cues, index, ctx)
             continue
-        if update_context(block, block_cues, ctx, tracker):
+        if update_context(block, block_cues, ctx):
             index += 1
             continue
         opened = start_of_item(block, block_cues, ctx)

@@ -282,10 +282,11 @@ def table_lines(page: dict, words: list[dict]) -> tuple[list[list[dict]], list[d
             for c_index, bbox in enumerate(row):
                 if bbox is None:
                     continue
-                cell = [
-                    w for i, w in enumerate(words) if i not in used and inside(w, bbox)
+                inner = [
+                    i for i, w in enumerate(words) if i not in used and inside(w, bbox)
                 ]
-                used.update(i for i, w in enumerate(words) if inside(w, bbox))
+                used.update(inner)
+                cell = [words[i] for i in inner]
                 lines += tag_lines(
                     words_to_lines(cell),
                     table=f"p{page['page_number']}-t{t_index}",
