@@ -42,8 +42,6 @@ MIB = 1 << 20
 # it, if a preloaded module raises anything but ImportError while it is edited.
 PRELOAD = [
     "pdfplumber",
-    "spacy",
-    "spacy.lang.en",
     "extract.errors",
     "extract.pdf",
     "extract.preload",

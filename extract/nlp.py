@@ -11,10 +11,13 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.vocab import Vocab
+from .lightspacy import import_spacy
+
+spacy = import_spacy()
+
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import Matcher  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
 SPANS_KEY = "items"

@@ -15,6 +15,7 @@ doubts are ExtractWarnings (collected into the report's "warnings").
 
 from __future__ import annotations
 
+import functools
 import logging
 import types
 import unicodedata
@@ -138,6 +139,24 @@ def table_cells(page, min_edges: int = 8) -> list[dict]:
 
 
 SCALARS = (float, int, str, bool, type(None))
+SCALAR_SET = frozenset(SCALARS)
+
+
+def is_plain(value) -> bool:
+    """True for a value resolve_all would copy unchanged: a scalar, or a tuple
+    of scalars (a character's matrix). Checked in C (map, not a generator),
+    since it runs for every attribute of every character."""
+    kind = type(value)
+    return kind in SCALAR_SET or (
+        kind is tuple and all(map(SCALAR_SET.__contains__, map(type, value)))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def decoded_name(name):
+    """resolve_and_decode of a colour-space name: a pure function of the name,
+    asked for once per character, so worth remembering."""
+    return resolve_and_decode(name)
 
 
 def fast_process_object(page, obj) -> dict:
@@ -154,11 +173,17 @@ def fast_process_object(page, obj) -> dict:
     attr = {}
     for key, value in obj.__dict__.items():
         if key in ALL_ATTRS:
-            attr[key] = value if type(value) in SCALARS else resolve_all(value)
+            if type(value) in SCALAR_SET or is_plain(value):
+                attr[key] = value
+            else:
+                attr[key] = resolve_all(value)
     attr["object_type"] = "char"
     attr["page_number"] = page.page_number
     if hasattr(obj, "ncs"):
-        attr["ncs"] = resolve_and_decode(obj.ncs.name)
+        name = obj.ncs.name
+        attr["ncs"] = (
+            decoded_name(name) if type(name) is str else resolve_and_decode(name)
+        )
     text = obj.get_text()
     norm = page.pdf.unicode_norm
     attr["text"] = unicodedata.normalize(norm, text) if norm is not None else text
