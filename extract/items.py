@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 
 from .layout import Block
-from .nlp import CONTEXT_KEY, SPANS_KEY, get_nlp
+from .nlp import text_spans
 
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
 STATUS_WORDS = re.compile(
@@ -71,13 +71,9 @@ class Context:
 
 def blocks_to_cues(blocks: list[Block]) -> list[list[Cue]]:
     """The cue spans of every block, in block order."""
-    nlp = get_nlp()
     return [
-        [
-            Cue(s.label_, s.id_, s.start_char, s.end_char, s.text)
-            for s in [*doc.spans[SPANS_KEY], *doc.spans[CONTEXT_KEY]]
-        ]
-        for doc in nlp.pipe(block.text for block in blocks)
+        [Cue(s.label_, s.id_, s.start_char, s.end_char, s.text) for s in spans]
+        for spans in text_spans(block.text for block in blocks)
     ]
 
 

@@ -8,6 +8,7 @@ Patterns live in extract/patterns/<label>.jsonl, one JSON object a line:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,7 @@ spacy = import_spacy()
 
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import Matcher  # noqa: E402
+from spacy.tokens import Span  # noqa: E402
 from spacy.vocab import Vocab  # noqa: E402
 
 PATTERN_DIR = Path(__file__).with_name("patterns")
@@ -26,6 +28,9 @@ CONTEXT_KEY = "context"
 # own ruler, so that an overlapping item cue ("The force should" in "The force
 # should be commended") does not filter them out.
 CONTEXT_LABELS = ("not_item", "status")
+RULERS = (("span_ruler", SPANS_KEY), ("context_ruler", CONTEXT_KEY))
+# Token attributes whose pattern values are the words themselves.
+LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT")
 _VALIDATING_VOCAB = Vocab()
 
 
@@ -113,3 +118,74 @@ def build_nlp(patterns: list[dict] | None = None) -> Language:
 def get_nlp() -> Language:
     """The process's one pipeline, built on first use."""
     return build_nlp()
+
+
+# --- skipping texts no pattern can match --------------------------------------------
+#
+# Most blocks of a report are narrative that no pattern matches, and spaCy's
+# Matcher tries every pattern at every token (a third of extraction after
+# parsing). A pattern can only match a text holding, for each of its tokens
+# that cannot be skipped and that names its words, one of those words; a
+# ruler none of whose patterns can match is not run. This only ever skips
+# work whose result is known to be empty (tests/test_nlp.py checks the spans
+# are the same as the full pipeline's).
+
+
+def required_words(pattern: list[dict] | str, make_doc) -> tuple[frozenset, ...]:
+    """For each token `pattern` cannot do without, the words it accepts.
+
+    A token counts when it has no "OP" (or "+") and a LOWER, ORTH or TEXT value
+    that is a string or an {"IN": [...]} list; a token matched by regex, shape,
+    NOT_IN or anything else requires nothing, so an unknown form errs towards
+    running the matcher. A phrase pattern (a string) requires each of its words.
+    """
+    if isinstance(pattern, str):
+        return tuple(frozenset([token.lower_]) for token in make_doc(pattern))
+    required = []
+    for token in pattern:
+        if token.get("OP", "+") != "+":
+            continue
+        for attr, value in token.items():
+            if attr.upper() not in LITERAL_ATTRS:
+                continue
+            if isinstance(value, str):
+                required.append(frozenset([value]))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                required.append(frozenset(value["IN"]))
+    return tuple(required)
+
+
+def could_match(words: set[str], requirements: Iterable[tuple[frozenset, ...]]):
+    """True if some pattern's every required token has a word in `words`."""
+    return any(all(accepted & words for accepted in req) for req in requirements)
+
+
+@lru_cache(maxsize=4)
+def ruler_requirements(nlp: Language) -> tuple[tuple, ...]:
+    """(ruler, spans key, required_words of each of its patterns) per ruler."""
+    return tuple(
+        (
+            nlp.get_pipe(name),
+            key,
+            tuple(
+                required_words(entry["pattern"], nlp.make_doc)
+                for entry in nlp.get_pipe(name).patterns
+            ),
+        )
+        for name, key in RULERS
+    )
+
+
+def text_spans(texts: Iterable[str], nlp: Language | None = None) -> Iterator[list]:
+    """The item spans then the context spans of each text: what running `nlp`
+    on it gives, without running a ruler none of whose patterns can match."""
+    nlp = nlp or get_nlp()
+    rulers = ruler_requirements(nlp)
+    for doc in nlp.tokenizer.pipe(texts):
+        words = {token.lower_ for token in doc} | {token.orth_ for token in doc}
+        spans: list[Span] = []
+        for ruler, key, requirements in rulers:
+            if could_match(words, requirements):
+                doc = ruler(doc)
+                spans.extend(doc.spans[key])
+        yield spans

@@ -19,6 +19,8 @@ from extract.nlp import (
     build_nlp,
     get_nlp,
     load_patterns,
+    required_words,
+    text_spans,
 )
 
 PATTERNS = load_patterns()
@@ -29,6 +31,25 @@ def spans_of(text: str) -> list[tuple[str, str, str]]:
     doc = get_nlp()(text)
     spans = [*doc.spans[SPANS_KEY], *doc.spans[CONTEXT_KEY]]
     return [(s.label_, s.id_, s.text) for s in spans]
+
+
+def skipping_spans_of(texts: list[str]) -> list[list[tuple]]:
+    """The same, through text_spans, which skips rulers that cannot match."""
+    return [
+        [(s.label_, s.id_, s.start_char, s.end_char) for s in spans]
+        for spans in text_spans(texts)
+    ]
+
+
+def full_spans_of(texts: list[str]) -> list[list[tuple]]:
+    docs = get_nlp().pipe(texts)
+    return [
+        [
+            (s.label_, s.id_, s.start_char, s.end_char)
+            for s in [*doc.spans[SPANS_KEY], *doc.spans[CONTEXT_KEY]]
+        ]
+        for doc in docs
+    ]
 
 
 def test_every_pattern_file_is_loaded():
@@ -162,3 +183,56 @@ def test_bad_token_pattern_is_a_pattern_error(tmp_path):
     )
     with pytest.raises(PatternError):
         build_nlp(load_patterns(tmp_path))
+
+
+# --- skipping texts that no pattern can match (text_spans) ---------------------------
+
+
+def test_skipping_finds_every_example_as_the_full_pipeline_does():
+    texts = [example for p in PATTERNS for example in p["examples"]]
+    assert skipping_spans_of(texts) == full_spans_of(texts)
+
+
+def test_skipping_finds_the_same_spans_in_corpus_blocks():
+    # Text from three kinds of report; most blocks are skipped by one ruler or both.
+    from pathlib import Path
+
+    from extract.layout import pages_to_blocks
+    from extract.pdf import iter_pages
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    stems = (
+        "peel-effectiveness-2015-west-midlands",
+        "holdout2-tracker-2021-kent",
+        "committee-update-2017-06-08",
+    )
+    texts = [
+        block.text
+        for stem in stems
+        for block in pages_to_blocks(iter_pages(corpus / f"{stem}.pdf"))
+    ]
+    full = full_spans_of(texts)
+    assert sum(map(len, full)) > 20, "the blocks hold cues to find"
+    assert skipping_spans_of(texts) == full
+
+
+def test_required_words_keep_only_tokens_that_cannot_be_skipped():
+    pattern = [
+        {"LOWER": "the", "OP": "?"},
+        {"LOWER": {"IN": ["force", "service"]}},
+        {"TEXT": {"REGEX": "^[0-9]+$"}},
+        {"ORTH": "AFI"},
+        {"IS_TITLE": True, "OP": "+"},
+    ]
+    got = required_words(pattern, get_nlp().make_doc)
+    assert got == (frozenset({"force", "service"}), frozenset({"AFI"}))
+
+
+def test_a_pattern_naming_no_words_is_always_run():
+    nlp = build_nlp(
+        [{"label": "recommendation", "id": "any-title", "examples": [],
+          "pattern": [{"IS_TITLE": True}, {"LOWER": {"NOT_IN": ["the"]}}]}]
+    )  # fmt: skip
+    texts = ["Kent Police", "nothing here"]
+    got = [[s.id_ for s in spans] for spans in text_spans(texts, nlp)]
+    assert got == [["any-title"], []]
