@@ -140,7 +140,7 @@ def cluster_by_middle(words: list[dict], lines: list[list[dict]]) -> list[list[d
 
 def line_record(words: list[dict]) -> dict:
     """A line dict: its words, text, box and the size and font of most of its text."""
-    body = [w for w in words if not is_superscript_marker(w, words)]
+    body = line_body(words)
     sizes = [w["size"] for w in body] or [words[0]["size"]]
     size = statistics.median(sizes)
     return {
@@ -170,20 +170,35 @@ def line_text(words: list[dict]) -> str:
     return re.sub(r"(?<=\w) -$", "-", text).strip()
 
 
-def is_superscript_marker(word: dict, line_words: list[dict], gap: float = 3.0) -> bool:
+def line_body(words: list[dict]) -> list[dict]:
+    """The line's words without its footnote markers.
+
+    The line's largest size and lowest bottom are worked out once here, not
+    once per word: a long line made that quadratic."""
+    largest = max(w["size"] for w in words)
+    lowest = max(w["bottom"] for w in words)
+    return [w for w in words if not is_superscript_marker(w, words, largest, lowest)]
+
+
+def is_superscript_marker(
+    word: dict, line_words: list[dict], largest: float, lowest: float, gap: float = 3.0
+) -> bool:
     """A footnote marker: a small raised number or symbol printed right after a
-    word of larger text ("force.¹²"), not a small label's number in the margin."""
-    largest = max(w["size"] for w in line_words)
+    word of larger text ("force.¹²"), not a small label's number in the margin.
+
+    `largest` and `lowest` are the line's largest size and lowest bottom. The
+    cheap tests on the word itself come first: most words fail one, and then
+    the words before it need not be searched."""
+    if not (
+        word["size"] < 0.85 * largest
+        and FOOTNOTE_MARK.match(word["text"].strip(".,;:")) is not None
+        and word["bottom"] < lowest - 0.5
+    ):
+        return False
     before = [w for w in line_words if w["x1"] <= word["x0"] + 0.5 and w is not word]
-    attached = bool(before) and (
+    return bool(before) and (
         word["x0"] - max(w["x1"] for w in before) <= gap
         and max(before, key=lambda w: w["x1"])["size"] >= 0.85 * largest
-    )
-    return (
-        attached
-        and word["size"] < 0.85 * largest
-        and FOOTNOTE_MARK.match(word["text"].strip(".,;:")) is not None
-        and word["bottom"] < max(w["bottom"] for w in line_words) - 0.5
     )
 
 
