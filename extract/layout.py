@@ -120,22 +120,44 @@ def words_to_lines(words: list[dict], small_ratio: float = 0.85) -> list[dict]:
 
 
 def cluster_by_middle(words: list[dict], lines: list[list[dict]]) -> list[list[dict]]:
-    """Add each word to the first line whose vertical span holds its middle."""
+    """Add each word to the first line whose vertical span holds its middle.
+
+    Words are taken top first. A line whose bottom is above the middle of every
+    word still to come can take no more words (its span only grows when it
+    takes one), so it leaves the search: a long page no longer tests every
+    word against every line above it.
+    """
     spans = [[min(w["top"] for w in ws), max(w["bottom"] for w in ws)] for ws in lines]
     fixed = len(lines)
     lines = [list(ws) for ws in lines]
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        middle = (word["top"] + word["bottom"]) / 2
-        for index, (top, bottom) in enumerate(spans):
+    ordered = sorted(words, key=lambda w: (w["top"], w["x0"]))
+    middles = [(word["top"] + word["bottom"]) / 2 for word in ordered]
+    open_lines = list(range(len(lines)))  # indexes in order, so the first still wins
+    for word, middle, lowest_to_come in zip(
+        ordered, middles, suffix_minima(middles), strict=True
+    ):
+        open_lines = [i for i in open_lines if spans[i][1] >= lowest_to_come]
+        for index in open_lines:
+            top, bottom = spans[index]
             if top <= middle <= bottom:
                 lines[index].append(word)
                 if index >= fixed:
                     spans[index] = [min(top, word["top"]), max(bottom, word["bottom"])]
                 break
         else:
+            open_lines.append(len(lines))
             lines.append([word])
             spans.append([word["top"], word["bottom"]])
     return lines
+
+
+def suffix_minima(values: list[float]) -> list[float]:
+    """For each position, the smallest value from there to the end."""
+    minima, lowest = [], float("inf")
+    for value in reversed(values):
+        lowest = min(lowest, value)
+        minima.append(lowest)
+    return minima[::-1]
 
 
 def line_record(words: list[dict]) -> dict:
