@@ -9,6 +9,7 @@ page and column breaks.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections import Counter
@@ -24,6 +25,10 @@ LIGATURES = {
     "\ufb05": "st",
     "\ufb06": "st",
 }
+# Ligatures, non-breaking hyphens, soft hyphens and no-break spaces, for normalise_text
+PLAIN_CHARACTERS = str.maketrans(
+    {**LIGATURES, "\u2010": "-", "\u2011": "-", "\u00ad": "", "\u00a0": " "}
+)
 BULLET_GLYPHS = set("•●▪■□◦○‣⁃–—-*·►▸➢➤✓✔❖◆◇")
 CID = re.compile(r"^\(cid:\d+\)$")
 LIST_MARKER = re.compile(
@@ -76,11 +81,14 @@ class Block:
 
 
 def normalise_text(text: str) -> str:
-    """Replace ligatures and odd spaces by plain characters."""
-    for ligature, letters in LIGATURES.items():
-        text = text.replace(ligature, letters)
-    text = text.replace("\u2010", "-").replace("\u2011", "-")
-    return text.replace("\u00ad", "").replace("\u00a0", " ")
+    """Replace ligatures and odd spaces by plain characters.
+
+    Called for every word: plain ASCII text, most words, has none of these
+    characters and is returned as it is, and the rest is mapped in one pass.
+    """
+    if text.isascii():
+        return text
+    return text.translate(PLAIN_CHARACTERS)
 
 
 def is_bullet_glyph(text: str) -> bool:
@@ -93,8 +101,12 @@ def is_bullet_glyph(text: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_bold(fontname: str) -> bool:
-    """True when the font name says bold, black, heavy or semibold."""
+    """True when the font name says bold, black, heavy or semibold.
+
+    Called for every word; a report uses a handful of font names, so each
+    name is searched once."""
     return bool(re.search(r"bold|black|heavy|semibold|demi", fontname, re.I))
 
 
