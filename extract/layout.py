@@ -10,6 +10,7 @@ page and column breaks.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import statistics
 from collections import Counter
@@ -248,10 +249,7 @@ def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float 
     if len(words) < 40:
         return None
     lo, hi = int(width * 0.3), int(width * 0.7)
-    crossing = [0] * (hi - lo)
-    for w in words:
-        for x in range(max(lo, int(w["x0"]) + 1), min(hi, int(w["x1"]))):
-            crossing[x - lo] += 1
+    crossing = crossing_counts(words, lo, hi)
     # Full-width lines (a heading, a box, footnotes) cross the gutter: allow a few.
     allowed = len(words) // 100
     best, run_start = None, None
@@ -277,6 +275,23 @@ def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float 
         max(w["bottom"] for w in left), max(w["bottom"] for w in right)
     ) - max(min(w["top"] for w in left), min(w["top"] for w in right))
     return gutter if overlap > 100 else None
+
+
+def crossing_counts(words: list[dict], lo: int, hi: int) -> list[int]:
+    """For each whole x from lo to hi - 1, how many words cross it (x0 < x < x1,
+    x0 and x1 cut to whole points).
+
+    Each word marks where its run starts and ends and a running sum counts
+    them, rather than adding one to every x a word covers: a page of long
+    lines covered a hundred x per word.
+    """
+    changes = [0] * (hi - lo + 1)
+    for w in words:
+        start, end = max(lo, int(w["x0"]) + 1), min(hi, int(w["x1"]))
+        if start < end:
+            changes[start - lo] += 1
+            changes[end - lo] -= 1
+    return list(itertools.accumulate(changes[:-1]))
 
 
 def is_shaded_box(rect: dict, page_width: float) -> bool:
