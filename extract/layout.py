@@ -322,6 +322,24 @@ def inside(word: dict, bbox: tuple) -> bool:
     return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
 
 
+def word_centre(word: dict) -> tuple[float, float]:
+    """The (x, y) middle of a word's box."""
+    return (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+
+
+def indexes_inside(centres: list[tuple[float, float]], bbox: tuple) -> list[int]:
+    """The indexes of the centres within bbox (x0, top, x1, bottom): inside()'s
+    test for all a page's words at once. Every table cell is tested against
+    every word of the page, so the centres are worked out once per page and
+    the cell's edges once per cell."""
+    left, top, right, bottom = bbox[0] - 1, bbox[1] - 1, bbox[2] + 1, bbox[3] + 1
+    return [
+        i
+        for i, (x, y) in enumerate(centres)
+        if left <= x <= right and top <= y <= bottom
+    ]
+
+
 def box_bboxes(page: dict) -> list[tuple]:
     """Bounding boxes of the shaded boxes on a page."""
     return [
@@ -339,16 +357,17 @@ def tag_lines(lines: list[dict], **tags) -> list[dict]:
 def table_lines(page: dict, words: list[dict]) -> tuple[list[list[dict]], list[dict]]:
     """Lines of each table (one list per table, row by row, cell by cell), and the
     words left outside every table."""
+    if not page.get("tables"):  # most pages: no need to find the words' centres
+        return [], list(words)
     tables, used = [], set()
+    centres = [word_centre(w) for w in words]
     for t_index, table in enumerate(page.get("tables", [])):
         lines = []
         for r_index, row in enumerate(table["rows"]):
             for c_index, bbox in enumerate(row):
                 if bbox is None:
                     continue
-                inner = [
-                    i for i, w in enumerate(words) if i not in used and inside(w, bbox)
-                ]
+                inner = [i for i in indexes_inside(centres, bbox) if i not in used]
                 used.update(inner)
                 cell = [words[i] for i in inner]
                 lines += tag_lines(
