@@ -20,8 +20,10 @@ import logging
 import types
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 
 import pdfplumber
@@ -245,14 +247,18 @@ def objects_to_record(objects: dict, page_number: int) -> dict:
 
 
 def objects_to_stats(objects: dict, page_number: int) -> dict:
-    """What the no-silent-loss checks need from a page: glyph counts and hints."""
-    glyphs = [c["text"] for c in objects["chars"] if not c["text"].isspace()]
-    undecodable = [g for g in glyphs if is_undecodable(g)]
+    """What the no-silent-loss checks need from a page: glyph counts and hints.
+
+    Each distinct glyph is judged once (a page has thousands of characters but
+    a hundred distinct ones)."""
+    counts = Counter(map(itemgetter("text"), objects["chars"]))
+    glyphs = {text: n for text, n in counts.items() if not text.isspace()}
+    undecodable = sorted(text for text in glyphs if is_undecodable(text))
     return {
         "page_number": page_number,
-        "glyphs": len(glyphs),
-        "undecodable": len(undecodable),
-        "undecodable_examples": sorted(set(undecodable))[:MAX_EXAMPLES],
+        "glyphs": sum(glyphs.values()),
+        "undecodable": sum(glyphs[text] for text in undecodable),
+        "undecodable_examples": undecodable[:MAX_EXAMPLES],
         "images": len(objects["images"]),
         "annotation_text": objects["annotation_text"],
         "words_off_page": sum(

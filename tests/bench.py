@@ -120,8 +120,10 @@ def raw_extract_words(paths: list[Path]) -> str:
 
 
 def extract_in_process(paths: list[Path]) -> str:
+    from extract.isolate import tune_gc_for_extraction
     from extract.report import extract_report
 
+    tune_gc_for_extraction()  # as the extraction child does
     for path in paths:
         extract_report(path)
     return ""

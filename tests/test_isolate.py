@@ -60,6 +60,12 @@ def read_file(path):
     return {"bytes": len(Path(path).read_bytes())}
 
 
+def gc_settings(path):
+    import gc
+
+    return {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}
+
+
 def start_grandchild_then_sleep(path):
     grandchild = subprocess.Popen(["sleep", "60"])
     Path(path).write_text(str(grandchild.pid))
@@ -142,6 +148,14 @@ def test_result_and_cost_come_back_from_another_process():
     assert run.outcome["path"] == "x.pdf"
     assert run.outcome["pid"] != os.getpid()
     assert run.peak_mib > 0
+
+
+def test_child_collects_garbage_rarely_and_never_scans_the_preloaded_modules():
+    run = isolate._run_in_child(gc_settings, "x.pdf", 30.0, 512)
+    assert run.outcome["threshold"] == isolate.GC_THRESHOLD
+    assert run.outcome["threshold"][0] > 700  # Python's default
+    # spaCy's and pdfplumber's objects, imported by the fork server, are frozen.
+    assert run.outcome["frozen"] > 10_000
 
 
 def test_thread_safe():
