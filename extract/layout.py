@@ -154,8 +154,10 @@ def cluster_by_middle(words: list[dict], lines: list[list[dict]]) -> list[list[d
             top, bottom = spans[index]
             if top <= middle <= bottom:
                 lines[index].append(word)
-                if index >= fixed:
-                    spans[index] = [min(top, word["top"]), max(bottom, word["bottom"])]
+                # Words come top first, so a new line's top is its first word's:
+                # only its bottom can grow.
+                if index >= fixed and word["bottom"] > bottom:
+                    spans[index][1] = word["bottom"]
                 break
         else:
             open_lines.append(len(lines))
@@ -166,11 +168,7 @@ def cluster_by_middle(words: list[dict], lines: list[list[dict]]) -> list[list[d
 
 def suffix_minima(values: list[float]) -> list[float]:
     """For each position, the smallest value from there to the end."""
-    minima, lowest = [], float("inf")
-    for value in reversed(values):
-        lowest = min(lowest, value)
-        minima.append(lowest)
-    return minima[::-1]
+    return list(itertools.accumulate(reversed(values), min))[::-1]
 
 
 def line_record(words: list[dict]) -> dict:
