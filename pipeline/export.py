@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from sqlite_utils import Database
+from .database import Database
 
 REPORT_ORDER = "ORDER BY published IS NULL, published, id"
 

@@ -17,12 +17,12 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
 from tqdm import tqdm
 
 from extract.errors import ExtractError
 
 from . import register
+from .database import Database
 
 ExtractFn = Callable[[str], dict]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlite_utils import Database
+from .database import Database
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS reports (

@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from . import dedupe
+from .database import Database
 from .migrations import migrate
 from .statuses import RAGS, STATUSES, printed_to_rag, printed_to_status
 
