@@ -38,6 +38,7 @@ LIST_MARKER = re.compile(
 )
 PAGE_NUMBER = re.compile(r"^(?:page\s+)?[0-9ivxlc]{1,4}(?:\s+(?:of|/)\s+\d+)?$", re.I)
 FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§])$")
+DETACHED_HYPHEN = re.compile(r"(?<=\w) -$")  # "recom -" at a line end
 SENTENCE_END = tuple('.:;?!"”’)')
 # Prefixes after which a line-end hyphen is a real hyphen ("ex-partners"), unless
 # the joined word is seen elsewhere in the report.
@@ -200,7 +201,7 @@ def line_text(words: list[dict]) -> str:
         text += ("" if touching or not text else " ") + normalise_text(word["text"])
     if words and words[-1]["text"].endswith("\u00ad"):
         text += "-"
-    return re.sub(r"(?<=\w) -$", "-", text).strip()
+    return DETACHED_HYPHEN.sub("-", text).strip()
 
 
 def line_body(words: list[dict]) -> list[dict]:
