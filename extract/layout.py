@@ -315,22 +315,18 @@ def is_shaded_box(rect: dict, page_width: float) -> bool:
     )
 
 
-def inside(word: dict, bbox: tuple) -> bool:
-    """True when the word's centre lies within bbox (x0, top, x1, bottom)."""
-    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-    return bbox[0] - 1 <= cx <= bbox[2] + 1 and bbox[1] - 1 <= cy <= bbox[3] + 1
-
-
 def word_centre(word: dict) -> tuple[float, float]:
     """The (x, y) middle of a word's box."""
     return (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
 
 
 def indexes_inside(centres: list[tuple[float, float]], bbox: tuple) -> list[int]:
-    """The indexes of the centres within bbox (x0, top, x1, bottom): inside()'s
-    test for all a page's words at once. Every table cell is tested against
-    every word of the page, so the centres are worked out once per page and
-    the cell's edges once per cell."""
+    """The indexes of the centres within bbox (x0, top, x1, bottom), give or
+    take a point: how words are placed in table cells and shaded boxes.
+
+    It takes centres worked out beforehand and the edges are widened once per
+    call: every word of a page is tested against every table cell, and every
+    word of a line against every box."""
     left, top, right, bottom = bbox[0] - 1, bbox[1] - 1, bbox[2] + 1, bbox[3] + 1
     return [
         i
@@ -410,6 +406,22 @@ def column_lines(words: list[dict], width: float) -> list[dict]:
     return ordered
 
 
+def box_of(words: list[dict], boxes: list[tuple], page_number: int) -> str | None:
+    """The id of the first shaded box that holds the centres of most of a line's
+    words, or None. The centres are found once per line, not once per box."""
+    if not boxes:
+        return None
+    centres = [word_centre(w) for w in words]
+    return next(
+        (
+            f"p{page_number}-b{i}"
+            for i, bbox in enumerate(boxes)
+            if len(indexes_inside(centres, bbox)) > len(words) / 2
+        ),
+        None,
+    )
+
+
 def page_to_lines(page: dict) -> list[dict]:
     """One page record -> its lines in reading order, each tagged with page,
     column, box, and table/row/col for table cells."""
@@ -432,14 +444,7 @@ def page_to_lines(page: dict) -> list[dict]:
             and line["top"] - 2 <= (m[1] + m[3]) / 2 <= line["bottom"] + 2
             for m in marks
         )
-        box = next(
-            (
-                f"p{page['page_number']}-b{i}"
-                for i, bbox in enumerate(boxes)
-                if sum(inside(w, bbox) for w in line["words"]) > len(line["words"]) / 2
-            ),
-            None,
-        )
+        box = box_of(line["words"], boxes, page["page_number"])
         tagged.append(
             {
                 "table": None,
