@@ -12,6 +12,8 @@ from collections import Counter
 import pytest
 
 from extract.layout import (
+    cluster_by_middle,
+    crossing_counts,
     join_lines,
     normalise_text,
     pages_to_blocks,
@@ -88,6 +90,22 @@ def test_words_to_lines_groups_words_by_line_top_to_bottom():
 def test_words_to_lines_orders_words_left_to_right():
     line = words("one two three", 72, 100)
     assert words_to_lines(list(reversed(line)))[0]["text"] == "one two three"
+
+
+def test_a_word_joins_the_first_line_whose_span_holds_its_middle():
+    tall = word("A", 72, 100, size=24)  # a drop cap two lines high: 100 to 124
+    first = word("line", 100, 100)  # middle 105
+    second = word("next", 100, 112)  # middle 117: still within the drop cap's line
+    below = word("below", 72, 130)
+    lines = cluster_by_middle([below, second, first, tall], [])
+    assert lines == [[tall, first, second], [below]]
+
+
+def test_crossing_counts_counts_the_words_over_each_whole_x_of_the_band():
+    spans = [(10.2, 14.9), (12.0, 30.0), (5.0, 9.0)]  # cut to 10-14, 12-30, 5-9
+    band = crossing_counts([{"x0": x0, "x1": x1} for x0, x1 in spans], 8, 20)
+    # x:    8  9 10 11 12 13 14 15 16 17 18 19
+    assert band == [1, 0, 0, 1, 1, 2, 1, 1, 1, 1, 1, 1]
 
 
 def test_raised_footnote_marker_is_folded_into_its_line_and_dropped():
