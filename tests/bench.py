@@ -119,6 +119,18 @@ def raw_extract_words(paths: list[Path]) -> str:
     return ""
 
 
+def raw_extract_words_parallel(paths: list[Path], processes: int) -> str:
+    """raw_extract_words with the files spread over `processes` processes,
+    longest first as ingest does: what this machine's cores give pdfplumber
+    alone, the ceiling for ingest with as many workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    longest_first = sorted(paths, key=lambda p: -p.stat().st_size)
+    with ProcessPoolExecutor(processes) as pool:
+        list(pool.map(raw_extract_words, [[path] for path in longest_first]))
+    return ""
+
+
 def extract_in_process(paths: list[Path]) -> str:
     from extract.isolate import tune_gc_for_extraction
     from extract.report import extract_report
@@ -410,6 +422,7 @@ def run_benchmark(runs: int, top: int) -> None:
     extract_in_process([one_page])  # build nlp once: start-up is measured apart
     measures = {
         "raw pdfplumber extract_words": lambda: raw_extract_words(paths),
+        "raw pdfplumber, 2 processes": lambda: raw_extract_words_parallel(paths, 2),
         "extract_report in-process": lambda: extract_in_process(paths),
         "hmic extract CLI, per file": lambda: extract_cli(paths),
         "hmic ingest --workers 1": lambda: ingest_fresh(paths, 1),
