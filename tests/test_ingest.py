@@ -289,3 +289,33 @@ def test_publication_date_comes_from_the_manifest_when_the_cover_has_none(tmp_pa
         "select published, response_due from reports"
     )
     assert row.fetchone() == ("2016-02-25", "2016-04-21")
+
+
+def test_progress_bar_counts_files_and_pages_on_stderr(tmp_path, paths, capsys):
+    summary = ingest.ingest_paths(
+        tmp_path / "r.db", paths, extract_fn=fx.json_extract, quiet=False
+    )
+    err = capsys.readouterr().err
+    final = err.replace("\r", "\n").strip().splitlines()[-1]
+    files = len(paths)
+    pages = sum(a.pages or 0 for a in summary.attempts)
+    assert pages > 0
+    assert f"{files}/{files}" in final
+    assert f"pages={pages}" in final
+
+
+def test_progress_bar_stays_off_when_quiet(tmp_path, paths, capsys):
+    ingest.ingest_paths(
+        tmp_path / "r.db", paths, extract_fn=fx.json_extract, quiet=True
+    )
+    assert capsys.readouterr().err == ""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert ingest.is_quiet() is True
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert ingest.is_quiet() is False
+    monkeypatch.setenv("CI", "1")
+    assert ingest.is_quiet() is True
