@@ -58,6 +58,9 @@ class Context:
     section: str | None = None
     pending: tuple | None = None  # (kind, number, rule)
     concern: int | None = None  # index in items of the open cause of concern
+    # "Recommendations 1 and 2 ... address this cause of concern": (numbers,
+    # index of that concern or None, ordinal of "the first/second..." or None)
+    concern_links: list = field(default_factory=list)
     source_report: str | None = None
     default_status: str | None = None
     tracker: bool = False
@@ -475,12 +478,76 @@ def quoted_title(text: str) -> str | None:
     return named.group(1).strip() if named else None
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+# CDI 2016 (corpus/src/holdout2-cdi-2016-avon.hmic): "Recommendations 1 and 2
+# relate to the first cause of concern; recommendations 3 and 4 relate to the
+# second." and, after a restated concern, "Recommendations 1 and 2 in the
+# summary of this report address this cause of concern."
+CONCERN_LINK = re.compile(
+    r"\brecommendations?\s+(?P<numbers>\d{1,2}(?:\s*(?:,|and|to|-|–)\s*\d{1,2})*)"
+    r"(?:\s+in\s+the\s+summary\s+of\s+this\s+report)?\s+"
+    r"(?:relates?\s+to|refers?\s+to|address(?:es)?|responds?\s+to)\s+"
+    r"(?:(?:this|that)\s+(?P<this>cause)\s+of\s+concern"
+    r"|the\s+(?P<ordinal>" + "|".join(ORDINALS) + r")\b)",
+    re.IGNORECASE,
+)
+
+
+def link_numbers(text: str) -> tuple[str, ...]:
+    """'1 and 2' -> ('1', '2'); '1 to 3' -> ('1', '2', '3')."""
+    numbers: list[int] = []
+    for match in re.finditer(r"(\d+)(?:\s*(?:to|-|–)\s*(\d+))?", text):
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) else first
+        numbers += range(first, max(first, last) + 1)
+    return tuple(str(n) for n in numbers)
+
+
+def concern_links(text: str, concern: int | None) -> list[tuple]:
+    """Each sentence of `text` saying which recommendations answer which cause
+    of concern, as (numbers, index of "this" concern, ordinal of "the first")."""
+    links = []
+    for match in CONCERN_LINK.finditer(text):
+        numbers = link_numbers(match.group("numbers"))
+        if match.group("this") and concern is not None:
+            links.append((numbers, concern, None))
+        elif match.group("ordinal"):
+            links.append(
+                (numbers, None, ORDINALS.index(match.group("ordinal").lower()))
+            )
+    return links
+
+
+def apply_concern_links(items: list[Item], links: list[tuple]) -> list[Item]:
+    """Recommendations re-parented as the report's own sentences say, over the
+    default of the latest cause of concern printed before them."""
+    concerns = [i for i, item in enumerate(items) if item.kind == "cause_of_concern"]
+    distinct = [
+        i
+        for n, i in enumerate(concerns)
+        if not any(is_restatement(items[j], items[i]) for j in concerns[:n])
+    ]
+    parent_of = {}
+    for numbers, concern, ordinal in links:
+        if ordinal is not None:
+            concern = distinct[ordinal] if ordinal < len(distinct) else None
+        if concern is not None:
+            parent_of.update(dict.fromkeys(numbers, concern))
+    return [
+        replace(item, parent=parent_of[item.number])
+        if item.kind == "recommendation" and item.number in parent_of
+        else item
+        for item in items
+    ]
+
+
 def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item]:
     """Every item the blocks state, in reading order (restatements not yet merged)."""
     ctx = Context(tracker=tracker)
     index = 0
     while index < len(blocks):
         block, block_cues = blocks[index], cues[index]
+        ctx.concern_links += concern_links(block.text, ctx.concern)
         if block.table and tracker:
             index = table_items(blocks, cues, index, ctx)
             continue
@@ -502,7 +569,7 @@ def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item
         text, index = collect(blocks, cues, index, text, mode)
         add_item(ctx, kind, number, text, block.page, rule, confidence)
         index = take_status(blocks, cues, index, ctx)
-    return ctx.items
+    return apply_concern_links(ctx.items, ctx.concern_links)
 
 
 def split_concern(block: Block, cues: list[Cue], opened) -> int | None:

@@ -332,3 +332,68 @@ def test_praise_in_an_improvement_list_is_not_an_item():
         INSPECTION,
     )
     assert kinds_and_texts(items) == [("area_for_improvement", SUPERVISION)]
+
+
+# --- which recommendations answer which cause of concern, said in a sentence ----------
+
+CONCERN_A = "The force is failing to record a significant proportion of violent crime."
+CONCERN_B = "The force is not recording all reports of rape and sexual offences."
+RECS = [
+    "Within three months, the force should record every report at first contact.",
+    "Within three months, the force should audit its crime-recording decisions.",
+    "Within three months, the force should record all reports made by third parties.",
+]
+
+
+def summary_with_concerns_then_recommendations(link_sentence: str) -> list[Block]:
+    return [
+        heading("Causes of concern"),
+        numbered(CONCERN_A, "1"),
+        numbered(CONCERN_B, "2"),
+        heading("Recommendations"),
+        para(link_sentence),
+        *(numbered(text, str(n)) for n, text in enumerate(RECS, start=1)),
+    ]
+
+
+def parents_by_number(items) -> dict:
+    concern_text = {i: item["text"] for i, item in enumerate(items)}
+    return {
+        item["number"]: concern_text[item["parent"]]
+        for item in items
+        if item["kind"] == "recommendation"
+    }
+
+
+def test_ordinal_sentence_gives_each_recommendation_its_concern():
+    blocks = summary_with_concerns_then_recommendations(
+        "Recommendations 1 and 2 relate to the first cause of concern; "
+        "recommendation 3 relates to the second."
+    )
+    items = blocks_to_items(blocks, INSPECTION)
+    assert parents_by_number(items) == {"1": CONCERN_A, "2": CONCERN_A, "3": CONCERN_B}
+
+
+def test_this_cause_of_concern_after_a_restated_concern():
+    blocks = [
+        *summary_with_concerns_then_recommendations("We make three recommendations."),
+        heading("Leadership", page=3),
+        para("Cause of concern", page=3),
+        para(CONCERN_A, page=3),
+        para(
+            "Recommendations 1 to 3 in the summary of this report address this "
+            "cause of concern.",
+            page=3,
+        ),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [i["kind"] for i in items].count("cause_of_concern") == 2
+    assert parents_by_number(items) == {"1": CONCERN_A, "2": CONCERN_A, "3": CONCERN_A}
+
+
+def test_without_a_link_sentence_the_latest_concern_is_the_parent():
+    blocks = summary_with_concerns_then_recommendations(
+        "We make three recommendations."
+    )
+    items = blocks_to_items(blocks, INSPECTION)
+    assert parents_by_number(items) == {"1": CONCERN_B, "2": CONCERN_B, "3": CONCERN_B}
