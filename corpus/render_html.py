@@ -9,6 +9,7 @@ is printed in small type after the block that carries its marker.
 from __future__ import annotations
 
 import html
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -16,7 +17,17 @@ from pathlib import Path
 from corpus.build import Block, Source, runs_to_tags
 from corpus.render_docx import fix_pdf_dates, pdf_stamp
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("HMIC_CHROMIUM", "/usr/bin/chromium")
+# Headless and offline, as root in CI: no sandbox, no GPU, no update or sync
+# traffic. tests/test_browser.py launches chromium with the same flags.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 CSS = """
 @page { size: A4; margin: 2.4cm 2.1cm 2.4cm 2.1cm;
@@ -189,12 +200,7 @@ def render_pdf(source: Source, pdf_path: Path) -> None:
             [
                 CHROMIUM,
                 "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
+                *CHROMIUM_ARGS,
                 f"--user-data-dir={work / 'profile'}",
                 "--no-pdf-header-footer",
                 f"--print-to-pdf={built}",

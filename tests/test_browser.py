@@ -21,19 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from corpus.render_html import CHROMIUM, CHROMIUM_ARGS
 from tests.test_serve import KNOWN_PHRASE, KNOWN_TEXT, PDF_NAME, build_register
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("HMIC_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "screenshots"
 ADDRESS = re.compile(r"http://127\.0\.0\.1:\d+/")
 START_TIMEOUT_S = 60
