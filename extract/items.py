@@ -7,6 +7,14 @@ non-items. This module walks the blocks in reading order, keeps the context a
 reader keeps (which section, which label is waiting for its paragraph, which
 cause of concern is open, which report a tracker is quoting) and turns cues
 into items whose text runs over lead-in, bullets, sub-bullets and page breaks.
+
+Layering: this module is the base. It holds the data classes and cue helpers
+both readers share (Cue, Item, Context, cue_at_start, clean_text, status_from),
+the walk, the inspection-report logic and blocks_to_items. What only trackers
+print (source-report titles, status sentences, tracker tables) is read by
+extract/tracker.py, which imports this module at its top; so the walk imports
+tracker.py inside the functions that call it, after both have loaded, and no
+import goes round in a circle.
 """
 
 from __future__ import annotations
@@ -317,6 +325,9 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
 def start_in_section(block: Block, cues: list[Cue], ctx: Context):
     """An item opened by its place: a bullet or numbered paragraph (or a paragraph
     addressed to someone) under a section heading, or a tracker's numbered quote."""
+    # tracker.py imports this module, so it is imported here, once loaded
+    from .tracker import quoted_kind
+
     who = addressee(cues)
     if ctx.section in (*KINDS, "mixed"):
         opened = section_item(block, who, ctx.section)
@@ -346,29 +357,6 @@ def section_item(block: Block, who: Cue | None, section: str):
     return None
 
 
-def kind_named(text: str) -> str | None:
-    """The one kind a tracker sentence names ("made the following
-    recommendations", "This area for improvement is now closed"), else None."""
-    afi = re.search(r"\bareas? for improvement\b|\bAFIs?\b", text, re.I)
-    rec = re.search(r"\brecommendations?\b", text, re.I)
-    if afi and not rec:
-        return "area_for_improvement"
-    if rec and not afi:
-        return "recommendation"
-    return None
-
-
-def quoted_kind(text: str) -> str:
-    """A tracker's quoted item: "The force should …" with no deadline is how
-    PEEL words an area for improvement; anything else is a recommendation."""
-    plain = text.lstrip('“"‘ ')
-    if re.match(r"^The (force|service|constabulary) should\b", plain) and not re.search(
-        r"\b(within|by)\s+(\w+\s+){0,3}(months?|weeks?|\d{4})\b", plain, re.I
-    ):
-        return "area_for_improvement"
-    return "recommendation"
-
-
 def number_of(block: Block) -> str | None:
     """The number printed before a numbered paragraph; bullets have none."""
     return block.marker if block.kind in ("numbered", "heading") else None
@@ -384,6 +372,9 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
 
     Returns True when the block was context only (no item starts in it).
     """
+    # tracker.py imports this module, so it is imported here, once loaded
+    from .tracker import is_report_name, kind_named, quoted_title
+
     label = is_label_only(block, cues)
     if label and block.table:
         return True  # a table's column heading ("Area for improvement | Paragraph")
@@ -439,43 +430,6 @@ def is_item_heading(block: Block) -> bool:
         and not block.text.rstrip().endswith((".", ":", ";"))
         and (block.kind in ("heading", "numbered"))
     )
-
-
-def is_report_name(heading: str) -> bool:
-    """A tracker heading that names a report ("PEEL: Police legitimacy 2017"),
-    not the paper's own date ("8th June 2017") or section ("Recommendations")."""
-    return bool(
-        re.search(r"\b(19|20)\d\d\b|\bPEEL\b", heading)
-        and len(heading.split()) <= 14
-        and not re.search(
-            r"\b(recommendations?|update|committee|tracker)\b", heading, re.I
-        )
-        and not DAY_MONTH.search(heading)
-    )
-
-
-DAY_MONTH = re.compile(
-    r"\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b",
-    re.I,
-)
-
-
-def quoted_title(text: str) -> str | None:
-    """The report a tracker paragraph introduces: “Title” was published / report."""
-    quoted = re.search(
-        r"(?:^\s*|\bIn\s+|\bpublished\s+)[“\"]([^”\"]{8,200})[”\"],?\s+"
-        r"(was|is|were|published|for|in)\b",
-        text,
-    )
-    if quoted:
-        return quoted.group(1).strip()
-    named = re.search(
-        r"\b(?:There was an?|from the|of the)\s+((?:[A-Z][\w’']*\s*){2,8}"
-        r"(?:Report|Inspection|report|inspection)(?:\s+in\s+\d{4})?)",
-        text,
-    )
-    return named.group(1).strip() if named else None
 
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
@@ -543,6 +497,9 @@ def apply_concern_links(items: list[Item], links: list[tuple]) -> list[Item]:
 
 def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item]:
     """Every item the blocks state, in reading order (restatements not yet merged)."""
+    # tracker.py imports this module, so it is imported here, once loaded
+    from .tracker import table_items, take_status
+
     ctx = Context(tracker=tracker)
     index = 0
     while index < len(blocks):
@@ -582,6 +539,9 @@ def split_concern(block: Block, cues: list[Cue], opened) -> int | None:
 
 def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
     """A paragraph holding a concern and the lead-in of its recommendation."""
+    # tracker.py imports this module, so it is imported here, once loaded
+    from .tracker import take_status
+
     block = blocks[index]
     concern_text = block.text[:split]
     add_item(
@@ -631,133 +591,6 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> None:
     if kind == "cause_of_concern":
         ctx.concern = len(ctx.items) - 1
     ctx.pending = None
-
-
-def take_status(blocks, cues, index: int, ctx: Context) -> int:
-    """Read a tracker's status sentence after an item; return the next index."""
-    if ctx.tracker and index < len(blocks) and ctx.items:
-        status = status_from(cues[index], blocks[index].text)
-        if status:
-            item = ctx.items[-1]
-            named = (
-                kind_named(blocks[index].text) if item.rule == "tracker-quote" else None
-            )
-            ctx.items[-1] = replace(item, status=status, kind=named or item.kind)
-            return index + 1
-    return index
-
-
-# --- tracker tables -----------------------------------------------------------------
-
-COLUMN_ROLES = {
-    "text": (
-        "recommendation",
-        "area for improvement",
-        "description",
-        "finding",
-        "action",
-    ),
-    "report": ("report", "source", "inspection"),
-    "status": ("status", "progress", "update"),
-    "rag": ("rag", "grade", "rating"),
-    "type": ("type", "kind", "category"),
-}
-
-
-def column_roles(header: dict[int, str]) -> dict[str, int]:
-    """Which column holds the item text, its report, status, RAG and type."""
-    roles: dict[str, int] = {}
-    for role, words in COLUMN_ROLES.items():
-        for col, name in sorted(header.items()):
-            if col not in roles.values() and any(w in name.lower() for w in words):
-                roles.setdefault(role, col)
-    return roles
-
-
-def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, tuple]], int]:
-    """The rows of the table starting at `index` as {column: (cell Block, index of
-    its first block)}, and the index after the table."""
-    table = blocks[index].table
-    rows: dict[int, dict[int, tuple]] = {}
-    while index < len(blocks) and blocks[index].table == table:
-        block = blocks[index]
-        cells = rows.setdefault(block.row, {})
-        if block.col in cells:  # a second paragraph in one cell
-            first, at = cells[block.col]
-            cells[block.col] = (replace(first, text=f"{first.text} {block.text}"), at)
-        else:
-            cells[block.col] = (block, index)
-        index += 1
-    return [rows[r] for r in sorted(rows)], index
-
-
-def table_items(blocks, cues, index: int, ctx: Context) -> int:
-    """Items of a tracker table (one a row); other tables are passed over."""
-    rows, after = table_rows(blocks, index)
-    header = {col: cell.text for col, (cell, _) in rows[0].items()} if rows else {}
-    roles = column_roles(header)
-    if "text" not in roles or not ({"status", "report", "rag"} & roles.keys()):
-        roles = column_roles(ctx.table_header or {})
-        if "text" not in roles:
-            return after
-        header, body = ctx.table_header, rows  # a table continued from the last page
-    else:
-        ctx.table_header = header
-        body = rows[1:]
-    for number, row in enumerate(body):
-        texts = {col: cell.text for col, (cell, _) in row.items()}
-        if roles["text"] not in row or texts == header:
-            continue  # an empty row, or the header repeated on a new page
-        cell, at = row[roles["text"]]
-        follows_row = ctx.items and ctx.items[-1].rule == "tracker-table-row"
-        if number == 0 and follows_row and is_row_tail(texts, roles):
-            # a row cut by the page break: its text goes on at the top of this page
-            last = ctx.items[-1]
-            ctx.items[-1] = replace(last, text=clean_text(f"{last.text} {cell.text}"))
-            continue
-        ctx.items.append(row_to_item(cell, cues[at], texts, roles, header))
-    return after
-
-
-def is_row_tail(texts: dict, roles: dict) -> bool:
-    """True for a row holding only item text, as the rest of a row cut by a page
-    break does (its report, status and type cells are empty)."""
-    others = [
-        texts.get(col, "").strip() for role, col in roles.items() if role != "text"
-    ]
-    return not any(others)
-
-
-def row_to_item(cell: Block, cell_cues, texts: dict, roles: dict, header: dict) -> Item:
-    """One tracker table row as an Item: text, report, status (or RAG), kind."""
-    number, text = None, cell.text
-    label = cue_at_start(cell_cues, KINDS)
-    if label and label.rule.endswith("label"):
-        number, text = label_number(label), text[label.end :].lstrip(" :–-—.")
-    kind = row_kind(texts.get(roles.get("type")), header.get(roles["text"], ""))
-    return Item(
-        kind=kind or quoted_kind(text),
-        number=number,
-        text=clean_text(text),
-        page=cell.page,
-        source_report=texts.get(roles.get("report")),
-        status=texts.get(roles.get("status")) or texts.get(roles.get("rag")),
-        rule="tracker-table-row",
-        confidence=2,
-    )
-
-
-def row_kind(type_text: str | None, header: str) -> str | None:
-    """A table row's kind from its type column, else from the text column's name
-    ("Area for improvement"); None when neither says."""
-    text = (type_text or header).lower()
-    if "area" in text or "afi" in text:
-        return "area_for_improvement"
-    if "concern" in text:
-        return "cause_of_concern"
-    if type_text and "recommend" in text:
-        return "recommendation"
-    return None
 
 
 # --- restatements ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ spaCy pipeline built, instead of paying for them on every file."""
 
 from rapidfuzz import fuzz  # noqa: F401  (items.py imports it on first use)
 
-from . import items, layout, metadata, report  # noqa: F401
+from . import items, layout, metadata, report, tracker  # noqa: F401
 from .nlp import PatternError, get_nlp
 
 metadata.forces()

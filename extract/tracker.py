@@ -1,0 +1,225 @@
+"""The tracker reader: committee progress papers (report kind "tracker").
+
+A tracker quotes items from earlier inspection reports and says how far each
+has got. This module reads what only trackers print: the source report's title
+(a heading naming it, or “Title” was published …), the status sentence after a
+quoted item, the kind a tracker sentence names, and tracker tables, whose
+columns are found by their header names and whose rows may run on over a page
+break.
+
+Layering: extract/items.py is the base. It holds the shared data classes (Cue,
+Item, Context), the walk and the inspection logic, and this module imports them
+from it at the top. items.py calls back into this module only from inside its
+functions (walk, add_concern_and_recommendation, update_context,
+start_in_section), so neither module imports the other while it is still
+loading. status_from stays in items.py: any report's item ends at a status
+sentence (continues_item), not only a tracker's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .items import (
+    KINDS,
+    Context,
+    Item,
+    clean_text,
+    cue_at_start,
+    label_number,
+    status_from,
+)
+from .layout import Block
+
+# --- statuses and kinds -----------------------------------------------------------
+
+
+def take_status(blocks, cues, index: int, ctx: Context) -> int:
+    """Read a tracker's status sentence after an item; return the next index."""
+    if ctx.tracker and index < len(blocks) and ctx.items:
+        status = status_from(cues[index], blocks[index].text)
+        if status:
+            item = ctx.items[-1]
+            named = (
+                kind_named(blocks[index].text) if item.rule == "tracker-quote" else None
+            )
+            ctx.items[-1] = replace(item, status=status, kind=named or item.kind)
+            return index + 1
+    return index
+
+
+def kind_named(text: str) -> str | None:
+    """The one kind a tracker sentence names ("made the following
+    recommendations", "This area for improvement is now closed"), else None."""
+    afi = re.search(r"\bareas? for improvement\b|\bAFIs?\b", text, re.I)
+    rec = re.search(r"\brecommendations?\b", text, re.I)
+    if afi and not rec:
+        return "area_for_improvement"
+    if rec and not afi:
+        return "recommendation"
+    return None
+
+
+def quoted_kind(text: str) -> str:
+    """A tracker's quoted item: "The force should …" with no deadline is how
+    PEEL words an area for improvement; anything else is a recommendation."""
+    plain = text.lstrip('“"‘ ')
+    if re.match(r"^The (force|service|constabulary) should\b", plain) and not re.search(
+        r"\b(within|by)\s+(\w+\s+){0,3}(months?|weeks?|\d{4})\b", plain, re.I
+    ):
+        return "area_for_improvement"
+    return "recommendation"
+
+
+# --- source reports ----------------------------------------------------------------
+
+
+def is_report_name(heading: str) -> bool:
+    """A tracker heading that names a report ("PEEL: Police legitimacy 2017"),
+    not the paper's own date ("8th June 2017") or section ("Recommendations")."""
+    return bool(
+        re.search(r"\b(19|20)\d\d\b|\bPEEL\b", heading)
+        and len(heading.split()) <= 14
+        and not re.search(
+            r"\b(recommendations?|update|committee|tracker)\b", heading, re.I
+        )
+        and not DAY_MONTH.search(heading)
+    )
+
+
+DAY_MONTH = re.compile(
+    r"\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b",
+    re.I,
+)
+
+
+def quoted_title(text: str) -> str | None:
+    """The report a tracker paragraph introduces: “Title” was published / report."""
+    quoted = re.search(
+        r"(?:^\s*|\bIn\s+|\bpublished\s+)[“\"]([^”\"]{8,200})[”\"],?\s+"
+        r"(was|is|were|published|for|in)\b",
+        text,
+    )
+    if quoted:
+        return quoted.group(1).strip()
+    named = re.search(
+        r"\b(?:There was an?|from the|of the)\s+((?:[A-Z][\w’']*\s*){2,8}"
+        r"(?:Report|Inspection|report|inspection)(?:\s+in\s+\d{4})?)",
+        text,
+    )
+    return named.group(1).strip() if named else None
+
+
+# --- tracker tables -----------------------------------------------------------------
+
+COLUMN_ROLES = {
+    "text": (
+        "recommendation",
+        "area for improvement",
+        "description",
+        "finding",
+        "action",
+    ),
+    "report": ("report", "source", "inspection"),
+    "status": ("status", "progress", "update"),
+    "rag": ("rag", "grade", "rating"),
+    "type": ("type", "kind", "category"),
+}
+
+
+def column_roles(header: dict[int, str]) -> dict[str, int]:
+    """Which column holds the item text, its report, status, RAG and type."""
+    roles: dict[str, int] = {}
+    for role, words in COLUMN_ROLES.items():
+        for col, name in sorted(header.items()):
+            if col not in roles.values() and any(w in name.lower() for w in words):
+                roles.setdefault(role, col)
+    return roles
+
+
+def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, tuple]], int]:
+    """The rows of the table starting at `index` as {column: (cell Block, index of
+    its first block)}, and the index after the table."""
+    table = blocks[index].table
+    rows: dict[int, dict[int, tuple]] = {}
+    while index < len(blocks) and blocks[index].table == table:
+        block = blocks[index]
+        cells = rows.setdefault(block.row, {})
+        if block.col in cells:  # a second paragraph in one cell
+            first, at = cells[block.col]
+            cells[block.col] = (replace(first, text=f"{first.text} {block.text}"), at)
+        else:
+            cells[block.col] = (block, index)
+        index += 1
+    return [rows[r] for r in sorted(rows)], index
+
+
+def table_items(blocks, cues, index: int, ctx: Context) -> int:
+    """Items of a tracker table (one a row); other tables are passed over."""
+    rows, after = table_rows(blocks, index)
+    header = {col: cell.text for col, (cell, _) in rows[0].items()} if rows else {}
+    roles = column_roles(header)
+    if "text" not in roles or not ({"status", "report", "rag"} & roles.keys()):
+        roles = column_roles(ctx.table_header or {})
+        if "text" not in roles:
+            return after
+        header, body = ctx.table_header, rows  # a table continued from the last page
+    else:
+        ctx.table_header = header
+        body = rows[1:]
+    for number, row in enumerate(body):
+        texts = {col: cell.text for col, (cell, _) in row.items()}
+        if roles["text"] not in row or texts == header:
+            continue  # an empty row, or the header repeated on a new page
+        cell, at = row[roles["text"]]
+        follows_row = ctx.items and ctx.items[-1].rule == "tracker-table-row"
+        if number == 0 and follows_row and is_row_tail(texts, roles):
+            # a row cut by the page break: its text goes on at the top of this page
+            last = ctx.items[-1]
+            ctx.items[-1] = replace(last, text=clean_text(f"{last.text} {cell.text}"))
+            continue
+        ctx.items.append(row_to_item(cell, cues[at], texts, roles, header))
+    return after
+
+
+def is_row_tail(texts: dict, roles: dict) -> bool:
+    """True for a row holding only item text, as the rest of a row cut by a page
+    break does (its report, status and type cells are empty)."""
+    others = [
+        texts.get(col, "").strip() for role, col in roles.items() if role != "text"
+    ]
+    return not any(others)
+
+
+def row_to_item(cell: Block, cell_cues, texts: dict, roles: dict, header: dict) -> Item:
+    """One tracker table row as an Item: text, report, status (or RAG), kind."""
+    number, text = None, cell.text
+    label = cue_at_start(cell_cues, KINDS)
+    if label and label.rule.endswith("label"):
+        number, text = label_number(label), text[label.end :].lstrip(" :–-—.")
+    kind = row_kind(texts.get(roles.get("type")), header.get(roles["text"], ""))
+    return Item(
+        kind=kind or quoted_kind(text),
+        number=number,
+        text=clean_text(text),
+        page=cell.page,
+        source_report=texts.get(roles.get("report")),
+        status=texts.get(roles.get("status")) or texts.get(roles.get("rag")),
+        rule="tracker-table-row",
+        confidence=2,
+    )
+
+
+def row_kind(type_text: str | None, header: str) -> str | None:
+    """A table row's kind from its type column, else from the text column's name
+    ("Area for improvement"); None when neither says."""
+    text = (type_text or header).lower()
+    if "area" in text or "afi" in text:
+        return "area_for_improvement"
+    if "concern" in text:
+        return "cause_of_concern"
+    if type_text and "recommend" in text:
+        return "recommendation"
+    return None
