@@ -70,6 +70,7 @@ class Context:
     # index of that concern or None, ordinal of "the first/second..." or None)
     concern_links: list = field(default_factory=list)
     source_report: str | None = None
+    quoted_kind: str | None = None  # the kind the sentence quoting the report names
     default_status: str | None = None
     tracker: bool = False
     table_header: dict | None = None
@@ -405,6 +406,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
             ctx.default_status = "red" if red else None
             if is_report_name(block.text):
                 ctx.source_report = block.text
+                ctx.quoted_kind = None  # a new report: the last quote's kind is not its
                 ctx.default_status = ctx.default_status or "on-going"
         return True
     if ctx.tracker:

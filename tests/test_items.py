@@ -267,6 +267,38 @@ def test_tracker_quote_kind_comes_from_the_sentences_around_it():
     ]
 
 
+def test_tracker_heading_naming_a_report_then_numbered_items():
+    # No quoting sentence: the heading alone names the source report, and each
+    # item's kind comes from its own words.
+    blocks = [
+        heading("PEEL: Police effectiveness 2017"),
+        numbered("The force should review its approach to stalking.", "1"),
+        numbered("Within three months, the force should audit its crime records.", "2"),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert [(i["kind"], i["number"], i["source_report"]) for i in items] == [
+        ("area_for_improvement", "1", "PEEL: Police effectiveness 2017"),
+        ("recommendation", "2", "PEEL: Police effectiveness 2017"),
+    ]
+
+
+def test_a_new_report_heading_forgets_the_last_quotes_kind():
+    blocks = [
+        para(
+            f"“{TITLE}” was published in March 2017 and made the following "
+            "recommendations."
+        ),
+        numbered("The force should review its approach to stalking.", "1"),
+        heading("PEEL: Police legitimacy 2017"),
+        numbered("The force should review its approach to vetting.", "1"),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert [(i["kind"], i["source_report"]) for i in items] == [
+        ("recommendation", TITLE),
+        ("area_for_improvement", "PEEL: Police legitimacy 2017"),
+    ]
+
+
 # --- numbers, sub-bullets and praise ----------------------------------------------
 
 
