@@ -9,25 +9,13 @@ is printed in small type after the block that carries its marker.
 from __future__ import annotations
 
 import html
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from corpus.build import Block, Source, runs_to_tags
+from corpus.chromium import CHROMIUM, CHROMIUM_ARGS
 from corpus.render_docx import fix_pdf_dates, pdf_stamp
-
-CHROMIUM = os.environ.get("HMIC_CHROMIUM", "/usr/bin/chromium")
-# Headless and offline, as root in CI: no sandbox, no GPU, no update or sync
-# traffic. tests/test_browser.py launches chromium with the same flags.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 CSS = """
 @page { size: A4; margin: 2.4cm 2.1cm 2.4cm 2.1cm;

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.render_html import CHROMIUM, CHROMIUM_ARGS
+from corpus.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.test_serve import KNOWN_PHRASE, KNOWN_TEXT, PDF_NAME, build_register
 
 pytestmark = pytest.mark.browser
