@@ -641,11 +641,19 @@ def merge_restatements(items: list[Item]) -> list[Item]:
             confidence=max(seen.confidence, item.confidence),
         )
     return [
-        replace(
-            item, parent=new_index.get(item.parent) if item.parent is not None else None
-        )
-        for item in kept
+        replace(item, parent=merged_parent(kept, index, item.parent, new_index))
+        for index, item in enumerate(kept)
     ]
+
+
+def merged_parent(kept: list[Item], index: int, parent, new_index: dict) -> int | None:
+    """Item `index`'s parent after merging, or None when the merge made it the
+    item itself or something other than a cause of concern (a recommendation
+    printed with the same words as its concern; found by tests/test_items_fuzz.py)."""
+    merged = new_index.get(parent) if parent is not None else None
+    if merged is None or merged == index or kept[merged].kind != "cause_of_concern":
+        return None
+    return merged
 
 
 def blocks_to_items(blocks: list[Block], report: dict) -> list[dict]:
