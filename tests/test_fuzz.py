@@ -6,6 +6,7 @@ bytes do). Each mutant goes through run_extract's child with a 30 s deadline:
 a 2 KB file that takes that long is a hang. 40 examples, about 20 s.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def assert_clean_outcome(data: bytes) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("HMIC_FUZZ_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
