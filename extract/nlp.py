@@ -28,6 +28,7 @@ CONTEXT_KEY = "context"
 # own ruler, so that an overlapping item cue ("The force should" in "The force
 # should be commended") does not filter them out.
 CONTEXT_LABELS = ("not_item", "status")
+# (pipe name, spans key): item cues, then the context labels' own ruler.
 RULERS = (("span_ruler", SPANS_KEY), ("context_ruler", CONTEXT_KEY))
 # Token attributes whose pattern values are the words themselves.
 LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT")
@@ -87,10 +88,8 @@ def build_nlp(patterns: list[dict] | None = None) -> Language:
     """A blank English pipeline whose span_ruler holds `patterns` (default: all)."""
     nlp = spacy.blank("en")
     entries = load_patterns() if patterns is None else patterns
-    for name, key, wanted in (
-        ("span_ruler", SPANS_KEY, lambda e: e["label"] not in CONTEXT_LABELS),
-        ("context_ruler", CONTEXT_KEY, lambda e: e["label"] in CONTEXT_LABELS),
-    ):
+    for name, key in RULERS:
+        is_context = key == CONTEXT_KEY
         ruler = nlp.add_pipe(
             "span_ruler",
             name=name,
@@ -106,7 +105,7 @@ def build_nlp(patterns: list[dict] | None = None) -> Language:
                 [
                     {k: e[k] for k in ("label", "id", "pattern")}
                     for e in entries
-                    if wanted(e)
+                    if (e["label"] in CONTEXT_LABELS) == is_context
                 ]
             )
         except Exception as exc:  # spaCy's validation error names no file
