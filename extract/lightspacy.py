@@ -42,7 +42,7 @@ def import_spacy() -> types.ModuleType:
 
         return spacy
     package, module = stand_ins()
-    sys.modules.update({"spacy.cli": package, "spacy.cli.info": module})
+    sys.modules.update(zip(STAND_INS, (package, module), strict=True))
     try:
         import spacy
         import spacy.lang.en  # noqa: F401  (spacy.blank("en") imports it anyway)

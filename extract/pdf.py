@@ -140,8 +140,7 @@ def table_cells(page, min_edges: int = 8) -> list[dict]:
     ]
 
 
-SCALARS = (float, int, str, bool, type(None))
-SCALAR_SET = frozenset(SCALARS)
+SCALAR_SET = frozenset({float, int, str, bool, type(None)})
 
 
 def is_plain(value) -> bool:
