@@ -180,10 +180,16 @@ def _create_views(db: Database) -> None:
     db.executescript(VIEWS_V2)
 
 
+def _add_analyst(db: Database) -> None:
+    # Who made an analyst's change: the signed-in name from `hmic serve --edit`.
+    db.execute("ALTER TABLE status_history ADD COLUMN analyst TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
     (3, "views for the common reviews", _create_views),
+    (4, "status_history.analyst: who made the change", _add_analyst),
 ]
 
 

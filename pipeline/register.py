@@ -620,11 +620,13 @@ def record_change(
     *,
     note: str | None = None,
     now: str | None = None,
+    analyst: str | None = None,
 ) -> dict:
     """Record an analyst's change to one field of an item; return the item row.
 
     `field_name` is "status" (one of STATUSES), "rag", "owner" or
     "target_date". The note, if any, is appended to the item's notes.
+    `analyst` names who made it (the signed-in name in `hmic serve --edit`).
     """
     check_value(field_name, value)
     now = now or now_iso()
@@ -640,6 +642,7 @@ def record_change(
                 "source": "analyst",
                 "note": note,
                 "recorded_at": now,
+                "analyst": analyst,
             }
         )
         refresh_item(db, item_id, now)

@@ -57,7 +57,7 @@ def test_migrations_keep_rows_written_before_them(tmp_path):
     migrations.migrate(db, migrations.MIGRATIONS[:1])
     load_all(db, [fx.peel_2015()])
     items_before = list(db.query("SELECT id, text FROM items ORDER BY id"))
-    assert migrations.migrate(db) == [2, 3]
+    assert migrations.migrate(db) == [2, 3, 4]
     assert list(db.query("SELECT id, text FROM items ORDER BY id")) == items_before
     hits = list(db["items"].search("DASH"))
     assert hits
@@ -241,6 +241,18 @@ def test_owner_and_target_changes_are_kept_in_history(db):
     )
     fields = [row["field"] for row in db.query("SELECT field FROM status_history")]
     assert fields.count("owner") == 2 and fields.count("target_date") == 2
+
+
+def test_record_change_keeps_who_made_it(db):
+    load_all(db, [fx.peel_2015()])
+    item_id = item_for(db, "The force should ensure that calls")["id"]
+    register.record_change(db, item_id, "status", "closed", analyst="alice")
+    register.record_change(db, item_id, "owner", "ACC Crime")
+    rows = db.query("SELECT field, analyst FROM status_history ORDER BY id")
+    assert [(row["field"], row["analyst"]) for row in rows] == [
+        ("status", "alice"),
+        ("owner", None),
+    ]
 
 
 def test_record_change_rejects_unknown_items_and_values(db):
