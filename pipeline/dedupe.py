@@ -478,63 +478,6 @@ def text_to_addressee(text: str) -> str | None:
     return who if len(who.split()) <= 8 else None
 
 
-_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "nine": 9, "twelve": 12, "eighteen": 18, "a": 1,
-}  # fmt: skip
-_DEADLINE = re.compile(
-    r"\b(?P<phrase>(?:within|in the next) (?P<n>\d+|[a-z]+) (?P<unit>months?|weeks?)"
-    r"|by (?P<month>january|february|march|april|may|june|july|august|september"
-    r"|october|november|december) (?P<year>\d{4})|immediately)\b",
-    re.IGNORECASE,
-)
-_MONTHS = (
-    "january february march april may june july august september october "
-    "november december"
-).split()
-
-
-def text_to_deadline(text: str, published: str | None) -> tuple[str | None, str | None]:
-    """The deadline as printed and as an ISO date computed from `published`.
-
-    >>> text_to_deadline("Within six months, the force should ...", "2017-03-02")
-    ('Within six months', '2017-09-02')
-    """
-    match = _DEADLINE.search(text)
-    if not match:
-        return None, None
-    phrase = match.group("phrase")
-    if match.group("month"):
-        month = _MONTHS.index(match.group("month").lower()) + 1
-        first = date(int(match.group("year")), month, 1)
-        last = add_months(first, 1) - timedelta(days=1)
-        return phrase, last.isoformat()
-    if not published:
-        return phrase, None
-    start = date.fromisoformat(published)
-    if phrase.lower() == "immediately":
-        return phrase, start.isoformat()
-    raw = match.group("n").lower()
-    count = int(raw) if raw.isdigit() else _NUMBERS.get(raw)
-    if count is None:
-        return phrase, None
-    if match.group("unit").lower().startswith("week"):
-        return phrase, (start + timedelta(weeks=count)).isoformat()
-    return phrase, add_months(start, count).isoformat()
-
-
-def add_months(start: date, months: int) -> date:
-    """`start` moved on by whole months, clamped to the month's last day."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def response_due(published: str | None, days: int = RESPONSE_DAYS) -> str | None:
     """The date the PCC's published response is due, or None without a date."""
     if not published:

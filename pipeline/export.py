@@ -38,9 +38,12 @@ def register_to_document(db: Database) -> dict:
             "text": text,
             "status": status,
             "occurrences": occurrences.get(item_id, []),
+            "addressee": addressee,
+            "deadline": deadline,
         }
-        for item_id, kind, text, status in db.execute(
-            "SELECT items.id, items.kind, items.text, items.status FROM items "
+        for item_id, kind, text, status, addressee, deadline in db.execute(
+            "SELECT items.id, items.kind, items.text, items.status, items.addressee, "
+            "items.deadline_date FROM items "
             "LEFT JOIN reports ON reports.id = items.first_report_id "
             "ORDER BY items.first_published IS NULL, items.first_published, "
             "reports.id, (SELECT min(abs(position)) FROM occurrences "

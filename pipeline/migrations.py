@@ -185,11 +185,27 @@ def _add_analyst(db: Database) -> None:
     db.execute("ALTER TABLE status_history ADD COLUMN analyst TEXT")
 
 
+def _reread_deadlines(db: Database) -> None:
+    # Registers made before extract/deadline.py missed "By 31 March 2024" and
+    # read "Within six months" from a tracker's date; read every item again.
+    from extract.deadline import text_to_deadline
+
+    rows = db.execute("SELECT id, text, first_published FROM items").fetchall()
+    for item_id, text, published in rows:
+        deadline = text_to_deadline(text, published)
+        due = deadline.due.isoformat() if deadline and deadline.due else None
+        db.execute(
+            "UPDATE items SET deadline_text = ?, deadline_date = ? WHERE id = ?",
+            [deadline.text if deadline else None, due, item_id],
+        )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
     (3, "views for the common reviews", _create_views),
     (4, "status_history.analyst: who made the change", _add_analyst),
+    (5, "deadlines read in every printed form", _reread_deadlines),
 ]
 
 

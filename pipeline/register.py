@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from extract.deadline import text_to_deadline
+
 from . import dedupe
 from .database import Database
 from .migrations import migrate
@@ -290,17 +292,13 @@ def _insert_item(
     db: Database, report_id: str, report: dict, printing: dict, now: str
 ) -> str:
     item_id = dedupe.item_id(report_id, printing["kind"], printing["text"])
-    deadline_text, deadline_date = dedupe.text_to_deadline(
-        printing["text"], report.get("published")
-    )
     db["items"].insert(
         {
             "id": item_id,
             "kind": printing["kind"],
             "text": printing["text"],
             "addressee": dedupe.text_to_addressee(printing["text"]),
-            "deadline_text": deadline_text,
-            "deadline_date": deadline_date,
+            **deadline_columns(printing["text"], report.get("published")),
             "status": "open",
             "first_report_id": report_id,
             "first_published": report.get("published"),
@@ -359,10 +357,24 @@ def _refresh_origin(db: Database, item_id: str) -> None:
     ).fetchone()
     if row:
         db.execute(
-            "UPDATE items SET first_report_id = ?, first_published = ?, text = ? "
+            "UPDATE items SET first_report_id = ?, first_published = ?, text = ?, "
+            "deadline_text = ?, deadline_date = ? "
             "WHERE id = ? AND (first_report_id IS NOT ? OR text IS NOT ?)",
-            [row[1], row[2], row[3], item_id, row[1], row[3]],
-        )
+            [row[1], row[2], row[3], *deadline_columns(row[3], row[2]).values(),
+             item_id, row[1], row[3]],
+        )  # fmt: skip
+
+
+def deadline_columns(text: str, published: str | None) -> dict[str, str | None]:
+    """`deadline_text` and `deadline_date` of an item printed in a report of
+    `published`: "Within six months" counts from its first publication."""
+    deadline = text_to_deadline(text, published)
+    return {
+        "deadline_text": deadline.text if deadline else None,
+        "deadline_date": deadline.due.isoformat()
+        if deadline and deadline.due
+        else None,
+    }
 
 
 def _dated(db: Database, occ_id: str) -> tuple:

@@ -181,20 +181,6 @@ def test_superseding_index_names_the_item_from_the_named_report():
     assert dedupe.superseding_index(items, 1) is None
 
 
-@pytest.mark.parametrize(
-    "text, published, expected",
-    [
-        ("Within six months, the force should ...", "2017-03-02", "2017-09-02"),
-        ("Within 3 months the force should", "2016-11-30", "2017-02-28"),
-        ("By March 2018, forces should ...", None, "2018-03-31"),
-        ("The force should immediately take steps", "2016-02-18", "2016-02-18"),
-        ("The force should review its policy.", "2016-02-18", None),
-    ],
-)
-def test_text_to_deadline(text, published, expected):
-    assert dedupe.text_to_deadline(text, published)[1] == expected
-
-
 def test_text_to_addressee():
     assert dedupe.text_to_addressee(fx.EVERYONES_BUSINESS[7]) == "Chief constables"
     assert dedupe.text_to_addressee(fx.EVERYONES_BUSINESS[0]) == "The force"

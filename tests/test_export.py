@@ -24,7 +24,10 @@ def test_export_has_exactly_the_contract_fields(db):
     for report in document["reports"]:
         assert set(report) == {"id", "sha256", "title", "published", "force", "kind"}
     for item in document["items"]:
-        assert set(item) == {"id", "kind", "text", "status", "occurrences"}
+        assert set(item) == {
+            *("id", "kind", "text", "status", "occurrences"),
+            *("addressee", "deadline"),  # optional fields of §2
+        }
         assert item["occurrences"]
         for occurrence in item["occurrences"]:
             assert set(occurrence) == {"report_id", "number", "page"}
@@ -63,3 +66,30 @@ def test_export_shows_the_analysts_status(db):
     register.record_change(db, item_id, "status", "pending_sign_off")
     item = json.loads(export.export_json(db))["items"][0]
     assert (item["id"], item["status"]) == (item_id, "pending_sign_off")
+
+
+def test_export_gives_each_item_its_deadline(tmp_path):
+    # "By 31 March 2024" is due that day; "Within three months" of a report
+    # published on 14 September 2023 is due on 14 December 2023.
+    db = register.open_register(tmp_path / "register.db")
+    items = [
+        fx.item("area_for_improvement", None, "By 31 March 2024, the force should "
+                "make sure that investigations are supervised.", 9),
+        fx.item("recommendation", "1", "Within three months, the force should "
+                "review how it grades calls for service.", 11),
+        fx.item("area_for_improvement", None, "The force should improve its "
+                "response to missing children.", 12),
+    ]  # fmt: skip
+    register.load_document(
+        db, fx.document("peel-2023-kent", "PEEL 2023 Kent", "2023-09-14",
+                        "Kent Police", "inspection", items),
+    )  # fmt: skip
+    deadlines = {
+        i["text"][:20]: i["deadline"]
+        for i in json.loads(export.export_json(db))["items"]
+    }
+    assert deadlines == {
+        "By 31 March 2024, th": "2024-03-31",
+        "Within three months,": "2023-12-14",
+        "The force should imp": None,
+    }

@@ -57,7 +57,7 @@ def test_migrations_keep_rows_written_before_them(tmp_path):
     migrations.migrate(db, migrations.MIGRATIONS[:1])
     load_all(db, [fx.peel_2015()])
     items_before = list(db.query("SELECT id, text FROM items ORDER BY id"))
-    assert migrations.migrate(db) == [2, 3, 4]
+    assert migrations.migrate(db) == [n for n, _, _ in migrations.MIGRATIONS[1:]]
     assert list(db.query("SELECT id, text FROM items ORDER BY id")) == items_before
     hits = list(db["items"].search("DASH"))
     assert hits
