@@ -609,12 +609,72 @@ def line_starts_item(line: dict) -> tuple[str, str] | None:
     return None
 
 
+def place(line: dict) -> tuple:
+    """Where a line stands: page, column, shaded box and table cell."""
+    return tuple(line.get(k) for k in ("page", "column", "box", "table", "row", "col"))
+
+
+def right_edges(lines: list[dict]) -> dict[tuple, float]:
+    """The right edge of the text in each place (page, column, box, cell).
+
+    Ragged text reaches its measure only on some lines, and a stray long line
+    (a URL) can pass it, so the edge is taken low rather than high: the fifth
+    longest reach of a place with many lines, the longest of one with few.
+    Too low an edge only makes more lines count as full."""
+    reaches: dict[tuple, list[float]] = {}
+    for line in lines:
+        reaches.setdefault(place(line), []).append(line["x1"])
+    return {
+        key: sorted(xs, reverse=True)[min(len(xs) // 5, 4)]
+        for key, xs in reaches.items()
+    }
+
+
+def is_full(previous: dict, line: dict, right_edge: float) -> bool:
+    """True when `line`'s first word would not have fitted at the end of
+    `previous`: the text wrapped there, so the paragraph goes on. Any
+    producer wraps this way, whatever its indents and spacing."""
+    words = line["words"]
+    if not words:
+        return False
+    first = words[0]
+    space = 0.2 * max(previous["size"], 1.0)
+    return previous["x1"] + space + (first["x1"] - first["x0"]) > right_edge - 1.0
+
+
+def line_pitches(lines: list[dict]) -> dict[tuple, float]:
+    """The usual distance from one line's top to the next's on each page, per
+    type size: the most common step between consecutive lines of one place
+    and size. A larger step than this is paragraph spacing."""
+    steps: dict[tuple, Counter] = {}
+    for previous, line in itertools.pairwise(lines):
+        step = line["top"] - previous["top"]
+        size = line["size"]
+        if (
+            place(previous) == place(line)
+            and abs(previous["size"] - size) <= 0.5
+            and 0.9 * size <= step <= 2.2 * size
+        ):
+            steps.setdefault((line["page"], round(size)), Counter())[round(step, 0)] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in steps.items()}
+
+
+def has_extra_space(previous: dict, line: dict, pitches: dict[tuple, float]) -> bool:
+    """True when `line` stands further below `previous` than the page's line
+    pitch for its size: paragraph spacing, whatever the producer."""
+    pitch = pitches.get((line["page"], round(line["size"])))
+    if pitch is None or abs(previous["size"] - line["size"]) > 0.5:
+        return False
+    return line["top"] - previous["top"] > pitch + max(1.5, 0.15 * line["size"])
+
+
 def continues(previous: dict, line: dict, widest: float, right_edge: float) -> bool:
-    """True when `line` carries on the paragraph whose last line is `previous`."""
-    same_place = all(
-        previous.get(k) == line.get(k)
-        for k in ("page", "column", "box", "table", "row", "col")
-    )
+    """True when `line` carries on the paragraph whose last line is `previous`.
+
+    A line that stopped short of the right edge with room for the next
+    line's first word ends its paragraph, as does a short line ending a
+    sentence; a line that ran to the edge goes on (is_dedented defers to it)."""
+    same_place = place(previous) == place(line)
     gap = line["top"] - previous["bottom"]
     ends_short = (
         previous["text"].endswith((".", ";", ":", "?", "!"))
@@ -627,6 +687,7 @@ def continues(previous: dict, line: dict, widest: float, right_edge: float) -> b
         and abs(previous["size"] - line["size"]) <= 1.0
         and (previous["bold"] == line["bold"] or previous["x1"] > right_edge - 20)
         and not ends_short
+        and is_full(previous, line, right_edge)
     )
 
 
@@ -646,26 +707,28 @@ def is_dedented(first: dict, line: dict, slack: float = 4.0) -> bool:
 
 
 def group_lines(lines: list[dict]) -> list[list[dict]]:
-    """Consecutive lines grouped into paragraphs."""
-    right_edges: dict[tuple, float] = {}
-    for line in lines:
-        key = (line["page"], line["column"])
-        right_edges[key] = max(right_edges.get(key, 0.0), line["x1"])
+    """Consecutive lines grouped into paragraphs.
+
+    A line that starts left of a bullet's or numbered paragraph's text ends
+    it (a hanging indent), unless the line before ran to the right edge:
+    flush numbering, as plain Word papers type it, wraps back to the number."""
+    edges, pitches = right_edges(lines), line_pitches(lines)
     groups: list[list[dict]] = []
     for line in lines:
-        if (
-            groups
-            and continues(
-                groups[-1][-1],
-                line,
-                max(ln["x1"] - ln["x0"] for ln in groups[-1]),
-                right_edges[(line["page"], line["column"])],
-            )
-            and not is_dedented(groups[-1][0], line)
-        ):
-            groups[-1].append(line)
-        else:
-            groups.append([line])
+        if groups:
+            previous, edge = groups[-1][-1], edges[place(line)]
+            if continues(
+                previous, line, max(ln["x1"] - ln["x0"] for ln in groups[-1]), edge
+            ) and not (
+                is_dedented(groups[-1][0], line)
+                and not (
+                    is_full(previous, line, edge)
+                    and not has_extra_space(previous, line, pitches)
+                )
+            ):
+                groups[-1].append(line)
+                continue
+        groups.append([line])
     return groups
 
 
