@@ -65,6 +65,7 @@ class CommitteeUpdate:
     red_answers: dict[str, pd.DataFrame]  # cause of concern id → its recommendations
     changes: pd.DataFrame  # closed, superseded or re-graded in the period
     slipped: pd.DataFrame  # outstanding items whose target date moved later
+    overdue: pd.DataFrame  # outstanding items whose target date or deadline passed
     responses: pd.DataFrame  # PCC responses falling due since the last paper
     counts: pd.DataFrame  # status and RAG counts per report
     status_over_time: pd.DataFrame  # month-end × status → number of items
@@ -98,6 +99,7 @@ def build_update(
         red_answers={i: answering_items(register, items, i) for i in red["id"]},
         changes=changes_in_period(register, items, since, until),
         slipped=slipped_targets(register, outstanding, since, until),
+        overdue=overdue_items(outstanding, until),
         responses=responses_due(register, since, until),
         counts=counts_by_report(items),
         status_over_time=status_over_time(register, until),
@@ -113,6 +115,7 @@ def _with_totals(update: CommitteeUpdate) -> CommitteeUpdate:
         "red": len(update.red),
         "changes": len(update.changes),
         "slipped": len(update.slipped),
+        "overdue_items": len(update.overdue),
         "responses": len(responses),
         "overdue": int(responses["overdue"].sum()) if len(responses) else 0,
     }
@@ -307,6 +310,34 @@ def slipped_targets(
         table[columns]
         .sort_values(["slips", "last_slipped"], ascending=False)
         .reset_index(drop=True)
+    )
+
+
+def overdue_items(outstanding: pd.DataFrame, until: date) -> pd.DataFrame:
+    """Outstanding items due before `until`: by the analyst's target date when
+    one is set, else by the deadline the report printed ("By 31 March 2024").
+
+    Columns: label, report, owner, due, set_by (the deadline as printed, or
+    "target date"), days (past due at `until`), id; longest overdue first.
+    """
+    target = to_day(outstanding["target_date"])
+    deadline = to_day(outstanding["deadline_date"])
+    due = target.fillna(deadline)
+    late = outstanding[due < pd.Timestamp(until)]
+    set_by = late["deadline_text"].where(target[late.index].isna(), "target date")
+    table = pd.DataFrame(
+        {
+            "label": late["label"],
+            "report": late["report"],
+            "owner": late["owner"],
+            "due": due[late.index].dt.strftime("%Y-%m-%d"),
+            "set_by": set_by,
+            "days": (pd.Timestamp(until) - due[late.index]).dt.days,
+            "id": late["id"],
+        }
+    )
+    return table.sort_values(["days", "id"], ascending=[False, True]).reset_index(
+        drop=True
     )
 
 
@@ -528,6 +559,7 @@ def update_to_sections(
         _red_section(update),
         _changes_section(update, charts),
         _slipped_section(update),
+        *([_overdue_section(update)] if len(update.overdue) else []),
         _responses_section(update),
         _counts_section(update, charts),
         _open_by_report_section(update),
@@ -564,6 +596,7 @@ def _purpose_section(update: CommitteeUpdate) -> Section:
                     f"{totals['changes']}",
                     "Outstanding items whose target date has slipped: "
                     f"{totals['slipped']}",
+                    *_overdue_bullet(totals),
                     "Police and crime commissioner responses due: "
                     f"{totals['responses']}, "
                     f"overdue: {totals['overdue']}",
@@ -756,6 +789,38 @@ def _slipped_section(update: CommitteeUpdate) -> Section:
         )
         blocks.append(Block("table", table=table, widths=(16, 26, 14, 13, 13, 9, 9)))
     return Section("Target dates that have slipped", tuple(blocks))
+
+
+def _overdue_bullet(totals: dict[str, int]) -> tuple[str, ...]:
+    # Only when there are any, so a paper with none reads as the seed does.
+    count = totals["overdue_items"]
+    return (f"Outstanding items past their due date: {count}",) if count else ()
+
+
+def _overdue_section(update: CommitteeUpdate) -> Section:
+    overdue = update.overdue
+    lead = (
+        f"{_plural(len(overdue), 'outstanding item was', 'outstanding items were')} "
+        f"due before {_day(update.until)}: by the target date an analyst set, or "
+        "else by the deadline the report printed."
+    )
+    table = pd.DataFrame(
+        {
+            "Item": overdue["label"],
+            "Report": overdue["report"],
+            "Owner": overdue["owner"].fillna("not assigned"),
+            "Due": overdue["due"].map(_day),
+            "Set by": overdue["set_by"].fillna("deadline"),
+            "Days overdue": overdue["days"].astype(int),
+        }
+    )
+    return Section(
+        "Items past their due date",
+        (
+            Block("paragraph", lead),
+            Block("table", table=table, widths=(16, 30, 14, 13, 17, 10)),
+        ),
+    )
 
 
 def _responses_section(update: CommitteeUpdate) -> Section:

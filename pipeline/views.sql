@@ -35,7 +35,14 @@ SELECT
   first_occurrence.number,
   first_occurrence.page,
   '/corpus/' || reports.file_name || '#page=' || first_occurrence.page AS pdf,
-  items.missing_since
+  items.missing_since,
+  items.deadline_text,
+  -- Due by the analyst's target date when one is set, else by the deadline
+  -- the report printed ("By 31 March 2024"); overdue as of today.
+  coalesce(items.target_date, items.deadline_date) AS due,
+  CASE WHEN items.status NOT IN ('closed', 'superseded')
+        AND coalesce(items.target_date, items.deadline_date) < date('now')
+       THEN 1 ELSE 0 END AS overdue
 FROM items
 LEFT JOIN reports ON reports.id = items.first_report_id
 LEFT JOIN occurrences AS first_occurrence ON first_occurrence.id = (
@@ -68,3 +75,4 @@ SELECT
 FROM occurrences
 JOIN reports ON reports.id = occurrences.report_id
 JOIN items ON items.id = occurrences.item_id;
+

@@ -409,3 +409,43 @@ def _fake_charts():
         "age": Chart("age", "Open items by age and kind", b""),
         "status": Chart("status", "Items by status at each month end", b""),
     }
+
+
+def kent_register(tmp_path) -> Path:
+    """Kent's PEEL 2023 with two items due "By 31 March 2024"; the analyst has
+    moved the second one's target to 30 September 2024."""
+    from pipeline.register import load_document, open_register, record_change
+    from tests import register_fixtures as fx
+
+    items = [
+        fx.item("area_for_improvement", None, "By 31 March 2024, the force should "
+                "make sure that investigations are supervised.", 9),
+        fx.item("area_for_improvement", None, "By 31 March 2024, the force should "
+                "make sure that it complies with the victims' code.", 10),
+    ]  # fmt: skip
+    document = fx.document("peel-2023-kent", "PEEL 2023 Kent", "2023-09-14",
+                           "Kent Police", "inspection", items)  # fmt: skip
+    db = open_register(tmp_path / "kent.db")
+    load_document(db, document, now="2023-09-20T09:00:00")
+    second = db.execute("SELECT id FROM items WHERE text LIKE '%victims%'").fetchone()
+    record_change(db, second[0], "target_date", "2024-09-30", now="2024-01-05")
+    db.conn.close()
+    return tmp_path / "kent.db"
+
+
+def test_by_31_march_2024_is_due_then_and_overdue_after(tmp_path):
+    register = read_register(kent_register(tmp_path))
+    before = build_update(register, date(2024, 1, 1), date(2024, 3, 1), "Kent Police")
+    assert before.overdue.empty
+    text = render_markdown(before, update_to_sections(before, _fake_charts()), _FILES)
+    assert "past their due date" not in text
+    # 1 June 2024 is 62 days after 31 March (1 + 30 + 31); the second item's
+    # target of 30 September 2024 has not passed.
+    after = build_update(register, date(2024, 3, 1), date(2024, 6, 1), "Kent Police")
+    assert after.overdue[["due", "set_by", "days"]].values.tolist() == [
+        ["2024-03-31", "By 31 March 2024", 62]
+    ]
+    text = render_markdown(after, update_to_sections(after, _fake_charts()), _FILES)
+    assert "Outstanding items past their due date: 1" in text
+    assert "1 outstanding item was due before 1 June 2024" in text
+    assert "| 31 March 2024 | By 31 March 2024 | 62 |" in text

@@ -60,3 +60,26 @@ def test_migration_rereads_deadlines_of_an_older_register(tmp_path):
         "2024-03-31",
     )
     assert row["owner"] == "DCI Smith"
+
+
+def test_item_register_view_marks_what_is_past_its_due_date(db):
+    from pipeline.serve import ensure_views
+
+    items = [
+        fx.item("area_for_improvement", None, BY_DATE, 9),
+        fx.item("recommendation", "1", "By 31 March 2099, the force should plan.", 9),
+        fx.item("recommendation", "2", "By 31 March 2024, the force should act.", 9),
+    ]
+    document = fx.document("peel-k", "PEEL K", "2023-09-14", "Kent Police",
+                           "inspection", items)  # fmt: skip
+    register.load_document(db, document)
+    ids = dict(db.execute("SELECT text, id FROM items").fetchall())
+    # The third is closed; a target date far ahead keeps the first off the list
+    # until the analyst's date, whatever the printed deadline.
+    register.record_change(db, ids[items[2]["text"]], "status", "closed")
+    ensure_views(db)
+    overdue = "SELECT item_id, due, deadline_text FROM item_register WHERE overdue"
+    rows = db.execute(overdue).fetchall()
+    assert rows == [(ids[BY_DATE], "2024-03-31", "By 31 March 2024")]
+    register.record_change(db, ids[BY_DATE], "target_date", "2999-01-01")
+    assert db.execute(overdue).fetchall() == []
