@@ -614,8 +614,9 @@ def place(line: dict) -> tuple:
     return tuple(line.get(k) for k in ("page", "column", "box", "table", "row", "col"))
 
 
-def right_edges(lines: list[dict]) -> dict[tuple, float]:
-    """The right edge of the text in each place (page, column, box, cell).
+def right_edges(lines: list[dict], fewest: int = 3) -> dict[tuple, float | None]:
+    """The right edge of the text in each place (page, column, box, cell), or
+    None where too few lines stand to tell (then the page column's edge).
 
     Ragged text reaches its measure only on some lines, and a stray long line
     (a URL) can pass it, so the edge is taken low rather than high: the fifth
@@ -624,19 +625,28 @@ def right_edges(lines: list[dict]) -> dict[tuple, float]:
     reaches: dict[tuple, list[float]] = {}
     for line in lines:
         reaches.setdefault(place(line), []).append(line["x1"])
-    return {
+        if line.get("box") is None and line.get("table") is None:
+            reaches.setdefault(place(line)[:2], []).append(line["x1"])
+    edges = {
         key: sorted(xs, reverse=True)[min(len(xs) // 5, 4)]
         for key, xs in reaches.items()
+        if len(xs) >= fewest
+    }
+    return {
+        key: edges.get(key, edges.get(key[:2]) if key[2:] == (None,) * 4 else None)
+        for key in reaches
+        if len(key) > 2
     }
 
 
-def is_full(previous: dict, line: dict, right_edge: float) -> bool:
+def wraps(previous: dict, line: dict, right_edge: float | None) -> bool | None:
     """True when `line`'s first word would not have fitted at the end of
     `previous`: the text wrapped there, so the paragraph goes on. Any
-    producer wraps this way, whatever its indents and spacing."""
+    producer wraps this way, whatever its indents and spacing. None when
+    the right edge is not known."""
     words = line["words"]
-    if not words:
-        return False
+    if right_edge is None or not words:
+        return None
     first = words[0]
     space = 0.2 * max(previous["size"], 1.0)
     return previous["x1"] + space + (first["x1"] - first["x0"]) > right_edge - 1.0
@@ -655,7 +665,9 @@ def line_pitches(lines: list[dict]) -> dict[tuple, float]:
             and abs(previous["size"] - size) <= 0.5
             and 0.9 * size <= step <= 2.2 * size
         ):
-            steps.setdefault((line["page"], round(size)), Counter())[round(step, 0)] += 1
+            steps.setdefault((line["page"], round(size)), Counter())[
+                round(step, 0)
+            ] += 1
     return {key: counts.most_common(1)[0][0] for key, counts in steps.items()}
 
 
@@ -668,26 +680,37 @@ def has_extra_space(previous: dict, line: dict, pitches: dict[tuple, float]) -> 
     return line["top"] - previous["top"] > pitch + max(1.5, 0.15 * line["size"])
 
 
-def continues(previous: dict, line: dict, widest: float, right_edge: float) -> bool:
+def continues(
+    previous: dict, line: dict, widest: float, right_edge: float | None
+) -> bool:
     """True when `line` carries on the paragraph whose last line is `previous`.
 
     A line that stopped short of the right edge with room for the next
-    line's first word ends its paragraph, as does a short line ending a
-    sentence; a line that ran to the edge goes on (is_dedented defers to it)."""
+    line's first word ends its paragraph, unless what follows cannot open
+    one (a lower-case word, the rest of a hyphenated word); so does a short
+    line ending a sentence."""
     same_place = place(previous) == place(line)
     gap = line["top"] - previous["bottom"]
     ends_short = (
         previous["text"].endswith((".", ";", ":", "?", "!"))
         and previous["x1"] - previous["x0"] < 0.7 * widest
     )
+    carried = (
+        wraps(previous, line, right_edge) is not False
+        or line["text"][:1].islower()
+        or previous["text"].endswith(("-", ","))
+    )
     return (
         same_place
         and line_starts_item(line) is None
         and -2 < gap <= 0.65 * max(previous["size"], line["size"])
         and abs(previous["size"] - line["size"]) <= 1.0
-        and (previous["bold"] == line["bold"] or previous["x1"] > right_edge - 20)
+        and (
+            previous["bold"] == line["bold"]
+            or (right_edge is not None and previous["x1"] > right_edge - 20)
+        )
         and not ends_short
-        and is_full(previous, line, right_edge)
+        and carried
     )
 
 
@@ -722,7 +745,7 @@ def group_lines(lines: list[dict]) -> list[list[dict]]:
             ) and not (
                 is_dedented(groups[-1][0], line)
                 and not (
-                    is_full(previous, line, edge)
+                    wraps(previous, line, edge)
                     and not has_extra_space(previous, line, pitches)
                 )
             ):

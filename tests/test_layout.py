@@ -251,6 +251,55 @@ def test_line_left_of_a_bullets_text_starts_a_new_block():
     ]
 
 
+FLUSH = [  # numbered paragraphs typed flush, as a plain Word paper types them
+    ("1", "The force to apply a definition of a repeat victim and a vulnerable victim"),
+    ("", "so that it finds those most at risk."),
+    ("", "This recommendation has been addressed and archived."),
+    ("2", "The force to introduce quality assurance processes in the control room for"),
+    ("", "every report of domestic abuse it receives from the public, each week."),
+    ("", "Other body text runs to the right edge of the page, as body text does, so"),
+    ("", "that the page has a measure to read fill against."),
+]
+
+
+def flush_page(leading=12.0):
+    """FLUSH on one page: each number at the margin with its text after it, the
+    wrapped lines back at the margin (no hanging indent), no paragraph spacing."""
+    result = []
+    for index, (number, text) in enumerate(FLUSH):
+        top = 100 + index * leading
+        if number:
+            result += [word(f"{number}.", 72, top)] + words(text, 86, top)
+        else:
+            result += words(text, 72, top)
+    return page(1, result)
+
+
+def test_flush_numbered_paragraph_wraps_back_to_its_number():
+    """The wrapped line starts left of the paragraph's text, but the line before
+    ran to the right edge: the paragraph goes on. The status sentence after it
+    starts a block of its own, the line before it having stopped short."""
+    blocks = pages_to_blocks([flush_page()])
+    assert [(b.kind, b.marker, b.text) for b in blocks[:3]] == [
+        ("numbered", "1", f"{FLUSH[0][1]} {FLUSH[1][1]}"),
+        ("paragraph", None, FLUSH[2][1]),
+        ("numbered", "2", f"{FLUSH[3][1]} {FLUSH[4][1]}"),
+    ]
+
+
+def test_paragraph_spacing_ends_a_flush_paragraph_whose_last_line_is_full():
+    """A line below a full line, but further below than the page's line pitch,
+    opens a new paragraph."""
+    item = [word("•", 72, 100)] + words(FLUSH[0][1], 86, 100)
+    wrapped = words(FLUSH[1][1], 86, 112)
+    after = paragraph([FLUSH[5][1], FLUSH[6][1]], x0=72, top=127)
+    blocks = pages_to_blocks([page(1, item + wrapped + after)])
+    assert [b.text for b in blocks] == [
+        f"{FLUSH[0][1]} {FLUSH[1][1]}",
+        f"{FLUSH[5][1]} {FLUSH[6][1]}",
+    ]
+
+
 # --- reading order and breaks -------------------------------------------------
 
 
