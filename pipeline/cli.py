@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 
@@ -440,36 +441,70 @@ def review_links(db_path, confirm_id, split_id):
 @click.option(
     "--edit",
     is_flag=True,
-    help="Open the register writable and offer the write canned queries.",
+    help="Let signed-in analysts set statuses (needs --set-password first).",
 )
-def serve(db_path, port, corpus_dir, edit):
+@click.option(
+    "--set-password",
+    is_flag=True,
+    help="Set (or change) the --analyst's password for --edit, then exit.",
+)
+@click.option(
+    "--analyst",
+    default=lambda: getpass.getuser(),
+    show_default="your login name",
+    help="Whose password --set-password sets.",
+)
+@click.option(
+    "--host-name",
+    "host_names",
+    multiple=True,
+    help="Accept this Host name besides 127.0.0.1 and localhost (repeatable).",
+)
+def serve(db_path, port, corpus_dir, edit, set_password, analyst, host_names):
     """Review the register in Datasette on 127.0.0.1 (read-only unless --edit).
 
-    Restart it after an ingest: a read-only server does not see new rows.
+    Live: an ingest or `hmic status` shows on the next page load. With
+    --edit, an analyst signs in at /-/login with the password set by
+    --set-password (stored hashed beside the register) and sets statuses in
+    the browser, each recorded with their name.
 
     \b
     Example:
         hmic serve --port 8001
+        hmic serve --set-password --analyst alice && hmic serve --edit
     """
     from pathlib import Path
 
-    from pipeline.serve import (
-        NotARegister,
-        free_port,
-        prepare_database,
-        register_datasette,
-        run,
-    )
+    from pipeline import serve as serving
 
     try:
-        prepare_database(db_path)
-    except NotARegister as exc:
+        serving.prepare_database(db_path)
+    except serving.NotARegister as exc:
         raise click.ClickException(str(exc)) from exc
+    if set_password:
+        password = click.prompt(
+            f"Password for {analyst}", hide_input=True, confirmation_prompt=True
+        )
+        try:
+            path = serving.set_password(db_path, analyst, password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Password for {analyst} stored, hashed, in {path}", err=True)
+        return
     if not Path(corpus_dir).is_dir():
         click.echo(f"{corpus_dir}: no such folder; PDF links will not open", err=True)
-    port = port or free_port()
-    datasette = register_datasette(db_path, corpus_dir=corpus_dir, edit=edit)
-    mode = "writable (--edit)" if edit else "read-only"
+    try:
+        datasette = serving.register_datasette(
+            db_path,
+            corpus_dir=corpus_dir,
+            edit=edit,
+            passwords=serving.read_passwords(db_path),
+            host_names=host_names,
+        )
+    except serving.NoPassword as exc:
+        raise click.ClickException(str(exc)) from exc
+    port = port or serving.free_port()
+    mode = "editable by signed-in analysts (--edit)" if edit else "read-only"
     click.echo(f"Serving {db_path} {mode} at http://127.0.0.1:{port}/")
     sys.stdout.flush()
-    run(datasette, port)
+    serving.run(datasette, port)

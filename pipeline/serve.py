@@ -6,19 +6,27 @@
     datasette = register_datasette(db_path, corpus_dir=..., edit=False)
     run(datasette, port)                 # uvicorn on 127.0.0.1 only
 
-Read-only by default: the database is opened immutable (Datasette's `-i`),
-write canned queries are dropped from the metadata, and Datasette runs
-arbitrary SQL on read-only connections anyway. `edit=True` opens the file
-mutable and offers the write canned queries of metadata.yml.
+Live and read-only by default: Datasette reads the file on read-only
+connections, so an ingest or `hmic status` shows on the next page load, and
+nothing in Datasette writes (its SQL runs read-only; no write canned query).
+`edit=True` needs the analysts' passwords (`hmic serve --set-password`,
+hashed beside the database): an analyst signs in at /-/login
+(datasette-auth-passwords) and changes a status at /-/set-status
+(datasette_plugins/edit.py), which records it as `hmic status` does. Every
+request must name a local host, and every write must carry the CSRF token
+and come from the page's own origin (datasette_plugins/guard.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import json
+import os
 import re
 import socket
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -26,17 +34,27 @@ from typing import Any
 
 import yaml
 
+from pipeline.database import Database
+from pipeline.migrations import migrate
+
 HOST = "127.0.0.1"
 PACKAGE_DIR = Path(__file__).parent
 METADATA_PATH = PACKAGE_DIR / "metadata.yml"
 VIEWS_PATH = PACKAGE_DIR / "views.sql"
 PLUGINS_DIR = PACKAGE_DIR / "datasette_plugins"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+PLUGIN = "hmic-serve"
+ANALYST_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,39}$")
 METADATA_DATABASE = "register"
 REQUIRED_TABLES = ("reports", "items", "occurrences")
 
 
 class NotARegister(Exception):
     """The database file is missing or lacks the register's tables."""
+
+
+class NoPassword(Exception):
+    """`hmic serve --edit` was asked for, but no analyst has a password yet."""
 
 
 def ensure_views(db: Any) -> None:
@@ -78,10 +96,9 @@ def statement_as_stored(statement: str) -> str:
 
 
 def prepare_database(db_path: str | Path) -> None:
-    """Make `db_path` ready to serve immutable: views created, WAL checkpointed.
+    """Make `db_path` ready to serve: migrated, views created, WAL checkpointed.
 
-    An immutable SQLite connection ignores the -wal file, so rows an ingest
-    left there would be invisible; the checkpoint moves them into the file.
+    The checkpoint keeps the -wal file small for the read-only connections.
     Raises NotARegister when the file or the register's tables are missing.
     """
     path = Path(db_path)
@@ -100,6 +117,7 @@ def prepare_database(db_path: str | Path) -> None:
                 f"{path}: not a register (no {', '.join(missing)} table); "
                 "run `hmic ingest --db` on it first"
             )
+        migrate(Database(connection))  # an older register gains the new columns
         ensure_views(connection)
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -129,25 +147,146 @@ def metadata_for(metadata: dict, database_name: str, edit: bool) -> dict:
 
 
 def register_datasette(
-    db_path: str | Path, corpus_dir: str | Path | None = None, edit: bool = False
+    db_path: str | Path,
+    corpus_dir: str | Path | None = None,
+    edit: bool = False,
+    passwords: dict[str, str] | None = None,
+    host_names: tuple[str, ...] = (),
 ):
     """Return a configured `datasette.app.Datasette` for the register at `db_path`.
 
     `corpus_dir`, when it exists, is served at /corpus/ so the `pdf` links work.
+    `edit` needs `passwords` ({analyst: hash}, see read_passwords), else
+    NoPassword. `host_names` are Host header names accepted beside 127.0.0.1
+    and localhost.
     """
     from datasette.app import Datasette
 
     path = str(db_path)
+    if edit and not passwords:
+        raise NoPassword(no_password_message(db_path))
     static_mounts = []
     if corpus_dir is not None and Path(corpus_dir).is_dir():
         static_mounts.append(("corpus", str(corpus_dir)))
+    name = Path(path).stem
+    metadata = load_metadata(name, edit=edit)
+    metadata["plugins"] = plugins_config(
+        name, edit, passwords if edit else {}, host_names
+    )
     return Datasette(
-        files=[path] if edit else [],
-        immutables=[] if edit else [path],
-        metadata=load_metadata(Path(path).stem, edit=edit),
+        files=[path],
+        metadata=metadata,
         plugins_dir=str(PLUGINS_DIR),
+        template_dir=str(TEMPLATES_DIR),
         static_mounts=static_mounts,
         settings={"sql_time_limit_ms": 3000, "default_page_size": 50},
+    )
+
+
+def plugins_config(
+    database_name: str,
+    edit: bool,
+    passwords: dict[str, str],
+    host_names: tuple[str, ...],
+) -> dict:
+    """The "plugins" block of the metadata: ours and datasette-auth-passwords'.
+
+    The hashes travel in environment variables that only this process sets,
+    so /-/metadata shows `{"$env": ...}`, never a hash.
+    """
+    accounts = {}
+    for analyst, password_hash in sorted(passwords.items()):
+        variable = f"HMIC_PASSWORD_HASH_{uuid.uuid4().hex}"
+        os.environ[variable] = password_hash
+        accounts[f"{analyst}_password_hash"] = {"$env": variable}
+    return {
+        PLUGIN: {
+            "edit": edit,
+            "database": database_name,
+            "analysts": sorted(passwords),
+            "host_names": list(host_names),
+            "item_url": f"/{database_name}/item_history?item_id={{item_id}}",
+        },
+        "datasette-auth-passwords": accounts,
+    }
+
+
+def analyst_of(actor: dict | None, config: dict) -> str | None:
+    """The signed-in analyst's name, or None when `actor` is not one of them."""
+    analyst = (actor or {}).get("id")
+    return analyst if analyst in config.get("analysts", ()) else None
+
+
+def record_analyst_status(
+    db_path: str | Path, item_id: str, word: str, note: str | None, analyst: str
+) -> dict:
+    """Record `word` (a status, or a RAG grade) for `item_id` as `hmic status`
+    does, naming `analyst`; return the item row.
+
+    Raises ValueError for a word that is neither, UnknownItem for a bad id;
+    then nothing is saved.
+    """
+    from pipeline.register import open_register, record_change
+    from pipeline.statuses import RAGS
+
+    field_name = "rag" if word in RAGS else "status"
+    db = open_register(db_path)
+    try:
+        return record_change(db, item_id, field_name, word, note=note, analyst=analyst)
+    finally:
+        db.conn.close()
+
+
+# --- analysts' passwords -------------------------------------------------------
+
+
+def passwords_path(db_path: str | Path) -> Path:
+    """Where the password hashes for the register at `db_path` are kept.
+
+    >>> passwords_path("output/register.db").as_posix()
+    'output/register.passwords.json'
+    """
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}.passwords.json")
+
+
+def read_passwords(db_path: str | Path) -> dict[str, str]:
+    """{analyst: pbkdf2 hash} for the register at `db_path`; {} when none set."""
+    path = passwords_path(db_path)
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text("utf-8")).get("analysts", {})
+
+
+def set_password(db_path: str | Path, analyst: str, password: str) -> Path:
+    """Store `analyst`'s password, hashed, beside the register; return the file.
+
+    The file is readable by its owner only. Raises ValueError for an empty
+    password or a name other than letters, digits, dots and hyphens.
+    """
+    from datasette_auth_passwords.utils import hash_password
+
+    if not ANALYST_NAME.match(analyst):
+        raise ValueError(
+            f"analyst name {analyst!r}: use letters, digits, dots and hyphens"
+        )
+    if not password:
+        raise ValueError("the password is empty")
+    passwords = {**read_passwords(db_path), analyst: hash_password(password)}
+    path = passwords_path(db_path)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump({"analysts": passwords}, file, indent=2)
+        file.write("\n")
+    os.chmod(path, 0o600)
+    return path
+
+
+def no_password_message(db_path: str | Path) -> str:
+    """What `hmic serve --edit` says when no analyst has a password."""
+    return (
+        f"--edit needs a password and {passwords_path(db_path)} holds none: set "
+        f"one with `hmic serve --db {db_path} --set-password --analyst NAME`"
     )
 
 

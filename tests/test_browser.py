@@ -12,17 +12,28 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 
 from corpus.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.test_serve import KNOWN_PHRASE, KNOWN_TEXT, PDF_NAME, build_register
+from pipeline.serve import set_password
+from tests.test_serve import (
+    KNOWN_PHRASE,
+    KNOWN_TEXT,
+    PASSWORD,
+    PDF_NAME,
+    build_register,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -82,13 +93,12 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
-@pytest.fixture
-def server(tmp_path):
-    """Run `hmic serve` on a fresh register; yield its address; kill it after."""
-    db_path, corpus = build_register(tmp_path)
+@contextmanager
+def serving(db_path: Path, corpus: Path, *options: str) -> Iterator[str]:
+    """Run `hmic serve` on `db_path`; yield its address; kill it after."""
     process = subprocess.Popen(
         [*hmic_command(), "serve", "--db", str(db_path), "--port", "0"]
-        + ["--corpus", str(corpus)],
+        + ["--corpus", str(corpus), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -101,6 +111,23 @@ def server(tmp_path):
         yield address
     finally:
         stop(process)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`hmic serve` on a fresh register, read-only; yields its address."""
+    db_path, corpus = build_register(tmp_path)
+    with serving(db_path, corpus) as address:
+        yield address
+
+
+@pytest.fixture
+def edit_server(tmp_path):
+    """`hmic serve --edit` with alice's password set; yields (address, db)."""
+    db_path, corpus = build_register(tmp_path)
+    set_password(db_path, "alice", PASSWORD)
+    with serving(db_path, corpus, "--edit") as address:
+        yield address, db_path
 
 
 @pytest.fixture
@@ -176,3 +203,73 @@ def test_analyst_reviews_the_register_in_chromium(browser, server):
     page.wait_for_timeout(500)
     if page.url.endswith(".pdf#page=3"):
         shoot(page, "06-pdf")
+
+
+def http(address: str, path: str, data: bytes | None = None, headers=None):
+    """(status, body) of one request to the real server, errors included."""
+    request = urllib.request.Request(address + path, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_the_real_server_refuses_forged_hosts_and_cross_site_posts(edit_server):
+    address, db_path = edit_server
+    forged = http(address, "register/items", headers={"Host": "evil.example"})
+    assert forged[0] == 400 and "is not served here" in forged[1]
+    cross_site = http(
+        address,
+        "-/set-status",
+        data=b"item_id=i-dom&status=closed",
+        headers={"Origin": "https://evil.example", "Content-Type": "text/plain"},
+    )
+    assert cross_site[0] == 403
+    cookie_less = http(address, "-/set-status", data=b"item_id=i-dom&status=closed")
+    assert cookie_less[0] == 403
+    with closing(sqlite3.connect(db_path)) as connection:
+        status = connection.execute("select status from items where id = 'i-dom'")
+        assert status.fetchone() == ("open",)
+
+
+def test_analyst_signs_in_and_sets_a_status_in_chromium(browser, edit_server):
+    address, db_path = edit_server
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(20_000)
+
+    page.goto(address + "-/set-status?item_id=i-dom")
+    assert page.url.endswith("/-/login")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    shoot(page, "07-sign-in")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(address + "-/set-status?item_id=i-dom")
+    assert KNOWN_TEXT in page.inner_text("blockquote")
+    page.fill("input[name=status]", "Closed")
+    page.fill("input[name=note]", "evidence seen")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    error = page.inner_text(".message-error")
+    assert "Nothing saved: 'Closed' is not a status" in error
+    shoot(page, "08-bad-status")
+
+    page.fill("input[name=status]", "pending_sign_off")
+    page.fill("input[name=note]", "evidence sent to HMICFRS")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert "Saved: pending_sign_off for item i-dom, by alice" in page.inner_text(
+        ".message-info"
+    )
+    history = page.inner_text("table.rows-and-columns")
+    assert "evidence sent to HMICFRS" in history and "alice" in history
+    shoot(page, "09-status-saved")
+    with closing(sqlite3.connect(db_path)) as connection:
+        rows = connection.execute(
+            "select value, source, note, analyst from status_history "
+            "where item_id = 'i-dom' and source = 'analyst'"
+        ).fetchall()
+    assert rows == [("pending_sign_off", "analyst", "evidence sent to HMICFRS",
+                     "alice")]  # fmt: skip

@@ -8,6 +8,8 @@ three-page PDF so the /corpus/ links can be followed.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -19,11 +21,15 @@ from sqlite_utils import Database
 from pipeline.cli import cli
 from pipeline.migrations import migrate
 from pipeline.serve import (
+    NoPassword,
     NotARegister,
     ensure_views,
     load_metadata,
+    passwords_path,
     prepare_database,
+    read_passwords,
     register_datasette,
+    set_password,
 )
 
 PDF_NAME = "peel-2016-test-force.pdf"
@@ -189,6 +195,45 @@ def datasette_get(datasette, path: str):
     return asyncio.run(datasette.client.get(path))
 
 
+class Session:
+    """A browser's cookie jar in front of an in-process Datasette."""
+
+    def __init__(self, datasette, host: str = "localhost"):
+        self.datasette = datasette
+        self.host = host
+        self.cookies: dict[str, str] = {}
+
+    def run(self, method: str, path: str, headers: dict | None = None, **kwargs):
+        headers = {"host": self.host, **(headers or {})}
+        if self.cookies and "cookie" not in headers:
+            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        response = asyncio.run(
+            self.datasette.client.request(method, path, headers=headers, **kwargs)
+        )
+        for value in response.headers.get_list("set-cookie"):
+            name, _, rest = value.partition("=")
+            self.cookies[name] = rest.split(";")[0]
+        return response
+
+
+def csrf_token(response) -> str:
+    """The csrftoken a page's form carries."""
+    return re.search(r'name="csrftoken" value="([^"]+)"', response.text)[1]
+
+
+def statuses(db_path: Path) -> dict[str, str]:
+    with closing(sqlite3.connect(db_path)) as connection:
+        return dict(connection.execute("select id, status from items"))
+
+
+def history_rows(db_path: Path) -> list[tuple]:
+    with closing(sqlite3.connect(db_path)) as connection:
+        return connection.execute(
+            "select item_id, field, value, source, note, analyst "
+            "from status_history order by id"
+        ).fetchall()
+
+
 def test_metadata_names_only_tables_and_columns_that_exist(register):
     db_path, _ = register
     prepare_database(db_path)
@@ -324,17 +369,17 @@ def test_read_only_by_default(datasette, register):
     db_path, corpus = register
     queries = datasette.metadata("queries", database="register")
     assert not [name for name, query in queries.items() if query.get("write")]
-    assert datasette.get_database("register").is_mutable is False
     response = datasette_get(
         datasette, "/register.json?sql=update+items+set+status%3D%27closed%27"
     )
     assert response.status_code == 400
-    with sqlite3.connect(db_path) as connection:
-        statuses = dict(connection.execute("select id, status from items"))
-    assert statuses["i-dom"] == "open"
-    editable = register_datasette(db_path, corpus_dir=corpus, edit=True)
-    assert "set_status" in editable.metadata("queries", database="register")
-    assert editable.get_database("register").is_mutable is True
+    session = Session(datasette)
+    token = csrf_token(session.run("GET", "/-/login"))
+    form = {"item_id": "i-dom", "status": "closed", "csrftoken": token}
+    response = session.run("POST", "/-/set-status", data=form)
+    assert response.status_code == 404
+    assert "start hmic serve with --edit" in response.text
+    assert statuses(db_path)["i-dom"] == "open"
 
 
 @pytest.mark.parametrize("name", ["search_items", "report_items", "item_history"])
@@ -440,3 +485,184 @@ def test_canned_queries_on_a_register_loaded_by_the_register_code(tmp_path):
     ).json()
     positions = [row["position"] for row in printed]
     assert positions and positions == sorted(positions)
+
+
+# --- --edit: sign-in, CSRF, hosts ------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def editable(register):
+    db_path, corpus = register
+    prepare_database(db_path)
+    set_password(db_path, "alice", PASSWORD)
+    return register_datasette(
+        db_path, corpus_dir=corpus, edit=True, passwords=read_passwords(db_path)
+    )
+
+
+def signed_in(datasette, analyst="alice", password=PASSWORD) -> Session:
+    session = Session(datasette)
+    token = csrf_token(session.run("GET", "/-/login"))
+    form = {"username": analyst, "password": password, "csrftoken": token}
+    response = session.run("POST", "/-/login", data=form)
+    assert response.status_code == 302, response.text
+    assert "ds_actor" in session.cookies
+    return session
+
+
+def status_form(session: Session, item_id="i-dom", **fields) -> dict:
+    page = session.run("GET", f"/-/set-status?item_id={item_id}")
+    assert page.status_code == 200, page.text
+    return {"item_id": item_id, "csrftoken": csrf_token(page), **fields}
+
+
+def test_edit_refuses_to_start_without_a_password(register):
+    db_path, corpus = register
+    prepare_database(db_path)
+    with pytest.raises(NoPassword, match="--set-password"):
+        register_datasette(db_path, corpus_dir=corpus, edit=True, passwords={})
+    result = CliRunner().invoke(cli, ["serve", "--db", str(db_path), "--edit"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "--edit needs a password" in result.stderr
+    assert "hmic serve --db" in result.stderr and "--set-password" in result.stderr
+
+
+def test_set_password_stores_only_a_hash_readable_by_its_owner(register):
+    db_path, _ = register
+    result = CliRunner().invoke(
+        cli,
+        ["serve", "--db", str(db_path), "--set-password", "--analyst", "bob"],
+        input="s3cret pass\ns3cret pass\n",
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    path = passwords_path(db_path)
+    assert f"Password for bob stored, hashed, in {path}" in result.stderr
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    assert "s3cret" not in path.read_text()
+    assert read_passwords(db_path)["bob"].startswith("pbkdf2_sha256$")
+    bad = CliRunner().invoke(
+        cli,
+        ["serve", "--db", str(db_path), "--set-password", "--analyst", "a_b"],
+        input="x\nx\n",
+    )
+    assert bad.exit_code == 1 and "letters, digits, dots and hyphens" in bad.stderr
+
+
+def test_signed_in_status_change_is_recorded_as_hmic_status_records_it(
+    editable, register
+):
+    db_path, _ = register
+    session = signed_in(editable)
+    form = status_form(session, status="pending_sign_off", note="evidence sent")
+    response = session.run("POST", "/-/set-status", data=form)
+    assert response.status_code == 302, response.text
+    assert statuses(db_path)["i-dom"] == "pending_sign_off"
+    result = CliRunner().invoke(
+        cli,
+        ["status", "i-new", "pending_sign_off", "--note", "evidence sent"]
+        + ["--db", str(db_path)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    browser_row, cli_row = history_rows(db_path)[-2:]
+    assert browser_row == ("i-dom", "status", "pending_sign_off", "analyst",
+                           "evidence sent", "alice")  # fmt: skip
+    assert browser_row[1:5] == cli_row[1:5]
+    followed = session.run("GET", response.headers["location"])
+    assert "Saved: pending_sign_off for item i-dom, by alice" in followed.text
+
+
+def test_a_bad_status_word_shows_an_error_and_saves_nothing(editable, register):
+    db_path, _ = register
+    session = signed_in(editable)
+    before = (statuses(db_path), history_rows(db_path))
+    response = session.run("POST", "/-/set-status", data=status_form(
+        session, status="Closed", note="done"))  # fmt: skip
+    assert response.status_code == 400
+    assert 'class="message-error"' in response.text
+    assert "Nothing saved: &#39;Closed&#39; is not a status" in response.text
+    unknown = session.run("POST", "/-/set-status", data=status_form(
+        session, item_id="nope", status="closed"))  # fmt: skip
+    assert unknown.status_code == 400 and "no item &#39;nope&#39;" in unknown.text
+    assert (statuses(db_path), history_rows(db_path)) == before
+
+
+def test_a_write_without_a_signed_in_analyst_is_refused(editable, register):
+    db_path, _ = register
+    session = Session(editable)
+    assert session.run("GET", "/-/set-status?item_id=i-dom").status_code == 302
+    token = csrf_token(session.run("GET", "/-/login"))
+    form = {"item_id": "i-dom", "status": "closed", "csrftoken": token}
+    response = session.run("POST", "/-/set-status", data=form)
+    assert response.status_code == 403
+    wrong = Session(editable)
+    token = csrf_token(wrong.run("GET", "/-/login"))
+    login = {"username": "alice", "password": "guess", "csrftoken": token}
+    assert wrong.run("POST", "/-/login", data=login).status_code == 200
+    assert "ds_actor" not in wrong.cookies
+    assert statuses(db_path)["i-dom"] == "open"
+
+
+def test_a_cross_site_post_is_refused(editable, register):
+    db_path, _ = register
+    curl = Session(editable)  # no cookies, as a cross-site form post sends none
+    response = curl.run(
+        "POST",
+        "/-/set-status",
+        headers={"origin": "https://evil.example", "content-type": "text/plain"},
+        content=b"item_id=i-dom&status=closed",
+    )
+    assert response.status_code == 403
+    assert "Cross-site request refused" in response.text
+    session = signed_in(editable)
+    form = status_form(session, status="closed")
+    for headers in ({"origin": "https://evil.example"},
+                    {"origin": "null"},
+                    {"sec-fetch-site": "cross-site"}):  # fmt: skip
+        response = session.run("POST", "/-/set-status", data=form, headers=headers)
+        assert response.status_code == 403, headers
+    same_origin = {"origin": "http://localhost", "sec-fetch-site": "same-origin"}
+    response = session.run("POST", "/-/set-status", data=form, headers=same_origin)
+    assert response.status_code == 302
+    assert statuses(db_path)["i-dom"] == "closed"
+
+
+def test_a_cookie_less_post_is_refused(editable, register):
+    db_path, _ = register
+    response = Session(editable).run(
+        "POST", "/-/set-status", data={"item_id": "i-dom", "status": "closed"}
+    )
+    assert response.status_code == 403 and "CSRF token missing" in response.text
+    bearer = Session(editable).run(
+        "POST",
+        "/-/set-status",
+        headers={"authorization": "Bearer x", "cookie": "ds_csrftoken=x"},
+        data={"item_id": "i-dom", "status": "closed"},
+    )
+    assert bearer.status_code == 403
+    session = signed_in(editable)
+    form = status_form(session, status="closed")
+    del form["csrftoken"]
+    assert session.run("POST", "/-/set-status", data=form).status_code == 403
+    assert statuses(db_path)["i-dom"] == "open"
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_a_forged_host_is_refused(register, edit):
+    db_path, corpus = register
+    prepare_database(db_path)
+    set_password(db_path, "alice", PASSWORD)
+    datasette = register_datasette(
+        db_path, corpus_dir=corpus, edit=edit, passwords=read_passwords(db_path),
+        host_names=("register.example",),
+    )  # fmt: skip
+    for host in ("evil.example", "evil.example:8001", "127.0.0.1.evil.example"):
+        response = Session(datasette, host=host).run("GET", "/register/items")
+        assert response.status_code == 400, host
+        assert "is not served here" in response.text
+    for host in ("localhost", "127.0.0.1:8001", "LOCALHOST", "register.example"):
+        assert Session(datasette, host=host).run("GET", "/").status_code == 200
