@@ -6,6 +6,10 @@ child process that caps its own address space (RLIMIT_AS) and sends back the
 report, an ExtractError, or the traceback of a bug. The parent kills the
 child's process group at the deadline and raises TooSlow itself, and raises
 TooLarge for a child that the kernel killed, since neither can report.
+A child also looks after itself, so that it cannot outlive a killed parent:
+the kernel kills it when the fork server dies (PR_SET_PDEATHSIG; the fork
+server exits as soon as the process that started it dies), and an alarm ends
+it EXIT_GRACE_S after its own deadline.
 
 Children come from a "forkserver": a small single-threaded process that has
 already imported pdfplumber and spaCy, so a child starts in a fraction of a
@@ -18,6 +22,7 @@ guard its top level with `if __name__ == "__main__":`, since the child imports i
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import multiprocessing.connection
@@ -63,6 +68,10 @@ class ChildCrashed(RuntimeError):
     """A bug: the extraction process died without sending a result."""
 
 
+class ChildNotStarted(RuntimeError):
+    """The extraction process could not be started (no memory, no processes left)."""
+
+
 @dataclass(frozen=True)
 class ChildRun:
     """What one child run gave: the report dict or the ExtractError, and its cost."""
@@ -97,8 +106,8 @@ def run_extract(
 
     Raises an ExtractError subclass on bad input (TooSlow past `timeout_s`
     seconds, TooLarge past `memory_mib` MiB of address space), OSError if the
-    file cannot be read, and ChildFailed/ChildCrashed, with the child's
-    traceback, on a bug. Thread-safe.
+    file cannot be read, ChildFailed/ChildCrashed, with the child's
+    traceback, on a bug, and ChildNotStarted. Thread-safe.
     """
     run = _run_in_child(extract_with_warnings, path, timeout_s, memory_mib)
     if isinstance(run.outcome, ExtractError):
@@ -113,15 +122,24 @@ def _run_in_child(
     if timeout_s <= 0 or memory_mib <= 0:
         raise ValueError(f"need a positive deadline and cap: {timeout_s}, {memory_mib}")
     receiver, sender = _CONTEXT.Pipe(duplex=False)
+    limits = ChildLimits(timeout_s + EXIT_GRACE_S, memory_mib, os.getpid())
     child = _CONTEXT.Process(
         target=_child_main,
-        args=(sender, fn, str(path), memory_mib),
+        args=(sender, fn, str(path), limits),
         name=f"hmic-extract {path}",
         daemon=True,
     )
-    message = _TIMED_OUT
     try:
         child.start()
+    except Exception as exc:
+        receiver.close()
+        sender.close()
+        raise ChildNotStarted(
+            f"{path}: could not start the extraction process "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+    message = _TIMED_OUT
+    try:
         started = time.monotonic()
         sender.close()
         message = _receive(receiver, child, timeout_s)
@@ -132,6 +150,15 @@ def _run_in_child(
     return _message_to_run(
         message, child.exitcode, path, seconds, timeout_s, memory_mib
     )
+
+
+@dataclass(frozen=True)
+class ChildLimits:
+    """What a child enforces on itself: its own deadline, its cap, its owner."""
+
+    alarm_s: float
+    memory_mib: int
+    owner_pid: int
 
 
 _TIMED_OUT = object()
@@ -165,7 +192,8 @@ def _stop(child, grace_s: float) -> None:
 
 def _message_to_run(message, exitcode, path, seconds, timeout_s, memory_mib):
     """Turn the child's message (or silence) into a ChildRun, or raise the bug."""
-    if message is _TIMED_OUT:
+    # The child's own alarm (SIGALRM) rings only after the parent's deadline.
+    if message is _TIMED_OUT or (message is None and exitcode == -signal.SIGALRM):
         return ChildRun(TooSlow(f"over the {timeout_s:g} s deadline"), seconds, None)
     if message is None:
         if exitcode == -signal.SIGKILL:
@@ -201,13 +229,17 @@ def tune_gc_for_extraction() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
-def _child_main(sender, fn, path: str, memory_mib: int) -> None:
-    """In the child: own process group, capped memory, fn(path), one message back."""
+def _child_main(sender, fn, path: str, limits: ChildLimits) -> None:
+    """In the child: own process group, bound to its parents' lives, capped
+    memory and time, fn(path), one message back."""
     os.setpgid(0, 0)
+    die_with_parent(limits.owner_pid)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, limits.alarm_s)
     tune_gc_for_extraction()
-    cap = memory_mib * MIB
+    cap = limits.memory_mib * MIB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    too_large = ("error", TooLarge(f"over the {memory_mib} MiB memory cap"))
+    too_large = ("error", TooLarge(f"over the {limits.memory_mib} MiB memory cap"))
     try:
         message = _call(fn, path, too_large)
         sender.send((*message, _peak_mib()))
@@ -219,18 +251,62 @@ def _child_main(sender, fn, path: str, memory_mib: int) -> None:
         sender.close()
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(owner_pid: int) -> None:
+    """Have the kernel SIGKILL this process when its parent (the fork server)
+    dies, and exit now if `owner_pid`, which started the fork server, is gone.
+
+    The check closes the gap between fork and prctl: had the owner died in it,
+    the fork server would be gone already and the signal would never come.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the alarm still bounds the child's life
+    if not is_alive(owner_pid):
+        os._exit(1)
+
+
+def is_alive(pid: int) -> bool:
+    """True while a process `pid` exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    return True
+
+
 def _call(fn, path: str, too_large: tuple) -> tuple:
     """fn(path) as a (kind, payload) message; the stack is unwound before sending."""
     try:
         return ("result", fn(path))
     except ExtractError as exc:
-        return ("error", exc)
+        return too_large if ran_out_of_memory(exc) else ("error", exc)
     except MemoryError:
         return too_large
     except OSError as exc:
         return ("oserror", exc)
     except BaseException:
         return ("bug", traceback.format_exc())
+
+
+def ran_out_of_memory(exc: BaseException) -> bool:
+    """True if `exc` was caused by a MemoryError, even one that the PDF reader
+    recorded only as text: a compression bomb fails on page 1 with "damaged
+    PDF: no page could be read: page 1 (MemoryError: ...)", not with the
+    MemoryError itself, since pdfplumber wraps what pdfminer raises."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, MemoryError) or "MemoryError" in str(exc):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _peak_mib() -> float:

@@ -30,7 +30,7 @@ def cli():
 
 
 @cli.command()
-@click.argument("pdf_path", type=click.Path(dir_okay=False))
+@click.argument("pdf_path", type=click.Path(readable=False))
 @click.option(
     "--timeout",
     "timeout_s",
@@ -58,11 +58,21 @@ def extract(pdf_path, timeout_s, memory_mib):
     from extract.errors import ExtractError
     from extract.isolate import run_extract
 
+    # The path is not checked by click: a directory or an unreadable file is
+    # bad input like any other, one Error line and exit 1 (contract §1).
     try:
         document = run_extract(pdf_path, timeout_s=timeout_s, memory_mib=memory_mib)
-    except (ExtractError, OSError) as exc:
+    except ExtractError as exc:
         raise click.ClickException(f"{pdf_path}: {exc}") from exc
+    except OSError as exc:
+        raise click.ClickException(f"{pdf_path}: {os_error_text(exc)}") from exc
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def os_error_text(exc: OSError) -> str:
+    """'permission denied' for PermissionError(13, 'Permission denied', 'x.pdf'):
+    the reason without the errno and the path, which the caller names."""
+    return (exc.strerror or str(exc)).lower()
 
 
 # --- ingest --------------------------------------------------------------------

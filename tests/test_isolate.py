@@ -3,11 +3,13 @@
 The child targets are module-level functions, since the child imports them by name.
 """
 
+import multiprocessing.context
 import os
 import signal
 import subprocess
 import sys
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -64,6 +66,10 @@ def gc_settings(path):
     import gc
 
     return {"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}
+
+
+def alarm_self(path):
+    os.kill(os.getpid(), signal.SIGALRM)
 
 
 def start_grandchild_then_sleep(path):
@@ -127,6 +133,61 @@ def test_bug_in_child_is_raised_with_its_traceback():
     assert "raise_bug" in message
 
 
+def test_child_that_cannot_start_says_so(monkeypatch):
+    def no_process(process_obj):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    process_class = multiprocessing.context.ForkServerProcess
+    monkeypatch.setattr(process_class, "_Popen", staticmethod(no_process))
+    with pytest.raises(isolate.ChildNotStarted, match="Resource temporarily"):
+        isolate._run_in_child(echo, "x.pdf", 30.0, 512)
+
+
+def test_child_keeps_its_own_deadline_without_its_parent():
+    # The child is started here but nobody waits on it or kills it, as when
+    # the ingest that started it was killed: its own alarm must end it.
+    receiver, sender = isolate._CONTEXT.Pipe(duplex=False)
+    limits = isolate.ChildLimits(alarm_s=1.0, memory_mib=512, owner_pid=os.getpid())
+    child = isolate._CONTEXT.Process(
+        target=isolate._child_main, args=(sender, sleep_past_deadline, "x", limits)
+    )
+    child.start()
+    sender.close()
+    child.join(30)
+    try:
+        assert child.exitcode == -signal.SIGALRM
+    finally:
+        if child.exitcode is None:
+            child.kill()
+            child.join()
+        receiver.close()
+
+
+def test_child_ended_by_its_own_alarm_is_too_slow():
+    run = isolate._run_in_child(alarm_self, "x.pdf", 30.0, 512)
+    assert isinstance(run.outcome, TooSlow)
+
+
+def test_child_exits_at_once_when_its_owner_is_gone():
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    receiver, sender = isolate._CONTEXT.Pipe(duplex=False)
+    limits = isolate.ChildLimits(alarm_s=60.0, memory_mib=512, owner_pid=gone.pid)
+    child = isolate._CONTEXT.Process(
+        target=isolate._child_main, args=(sender, sleep_past_deadline, "x", limits)
+    )
+    child.start()
+    sender.close()
+    child.join(30)
+    try:
+        assert child.exitcode == 1
+    finally:
+        if child.exitcode is None:
+            child.kill()
+            child.join()
+        receiver.close()
+
+
 def test_crashed_child_is_a_bug_not_a_reason():
     with pytest.raises(isolate.ChildCrashed, match="SIGABRT"):
         isolate._run_in_child(abort_self, "x.pdf", 30.0, 512)
@@ -177,7 +238,88 @@ def test_run_extract_raises_the_reason():
         isolate.run_extract(PDFS / "all-pages-bad.pdf", timeout_s=60)
 
 
+def write_compression_bomb(path: Path, mib: int) -> Path:
+    """A one-page PDF whose content stream inflates to `mib` MiB of spaces."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    stream = b"".join(packer.compress(chunk) for _ in range(mib)) + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+        + stream
+        + b"\nendstream",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref_at = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref_at,
+    )
+    path.write_bytes(body)
+    return path
+
+
+def test_compression_bomb_is_too_large_not_damaged(tmp_path):
+    # pdfplumber wraps the MemoryError, and the page reader records it as a
+    # failed page: it must still come back as too_large.
+    bomb = write_compression_bomb(tmp_path / "bomb.pdf", mib=1024)
+    with pytest.raises(TooLarge, match="512 MiB"):
+        isolate.run_extract(bomb, timeout_s=60, memory_mib=512)
+
+
+def test_memory_error_recorded_as_text_counts_as_out_of_memory():
+    recorded = DamagedPdf("no page could be read: page 1 (MemoryError: no buffer)")
+    assert isolate.ran_out_of_memory(recorded)
+    try:
+        try:
+            raise MemoryError
+        except MemoryError as exc:
+            raise DamagedPdf("cannot open it") from exc
+    except DamagedPdf as wrapped:
+        assert isolate.ran_out_of_memory(wrapped)
+    assert not isolate.ran_out_of_memory(DamagedPdf("cannot open it (KeyError)"))
+
+
 # --- hmic extract on bad input -------------------------------------------------
+
+
+def test_cli_directory_is_one_error_line_not_usage(tmp_path):
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {tmp_path}: is a directory\n"
+
+
+def test_cli_unreadable_file_is_one_error_line_not_usage(tmp_path, monkeypatch):
+    path = tmp_path / "locked.pdf"
+    path.write_text("not a pdf either")
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        # root reads anything: make click see it as other users would, and
+        # the file's content gives the error line instead.
+        real_access = os.access
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda p, mode, **kw: (
+                False if str(p) == str(path) else real_access(p, mode, **kw)
+            ),
+        )
+        reason = "not a PDF"
+    else:
+        reason = "permission denied"
+    result = CliRunner().invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {path}: {reason}")
+    assert result.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize(
