@@ -114,11 +114,16 @@ def serving(db_path: Path, corpus: Path, *options: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(tmp_path):
-    """`hmic serve` on a fresh register, read-only; yields its address."""
+def served_register(tmp_path):
+    """`hmic serve` on a fresh register, read-only; yields (address, db)."""
     db_path, corpus = build_register(tmp_path)
     with serving(db_path, corpus) as address:
-        yield address
+        yield address, db_path
+
+
+@pytest.fixture
+def server(served_register):
+    return served_register[0]
 
 
 @pytest.fixture
@@ -273,3 +278,18 @@ def test_analyst_signs_in_and_sets_a_status_in_chromium(browser, edit_server):
         ).fetchall()
     assert rows == [("pending_sign_off", "analyst", "evidence sent to HMICFRS",
                      "alice")]  # fmt: skip
+
+
+def test_a_change_made_with_hmic_status_shows_on_reload(browser, served_register):
+    address, db_path = served_register
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(20_000)
+    page.goto(address + "register/items/i-new")
+    assert "in_progress" not in page.inner_text("table.rows-and-columns")
+    subprocess.run(
+        [*hmic_command(), "status", "i-new", "in_progress", "--db", str(db_path)],
+        check=True,
+        capture_output=True,
+    )
+    page.reload()
+    assert "in_progress" in page.inner_text("table.rows-and-columns")

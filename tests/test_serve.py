@@ -666,3 +666,32 @@ def test_a_forged_host_is_refused(register, edit):
         assert "is not served here" in response.text
     for host in ("localhost", "127.0.0.1:8001", "LOCALHOST", "register.example"):
         assert Session(datasette, host=host).run("GET", "/").status_code == 200
+
+
+# --- live: the read-only server reads the file as it is now ----------------------
+
+
+def test_the_read_only_server_shows_changes_without_a_restart(datasette, register):
+    from pipeline.register import load_document, open_register
+    from tests.register_fixtures import peel_2015
+
+    db_path, _ = register
+
+    def served(path):
+        joiner = "&" if "?" in path else "?"
+        return datasette_get(datasette, f"{path}{joiner}_shape=array").json()
+
+    assert served("/register/items/i-new.json")[0]["status"] == "open"
+    reports_before = len(served("/register/reports.json"))
+    result = CliRunner().invoke(
+        cli, ["status", "i-new", "in_progress", "--db", str(db_path)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert served("/register/items/i-new.json")[0]["status"] == "in_progress"
+    db = open_register(db_path)
+    load_document(db, peel_2015())
+    db.conn.close()
+    assert len(served("/register/reports.json")) == reports_before + 1
+    history = served("/register/item_history.json?item_id=i-new")
+    assert [row["value"] for row in history] == ["in_progress"]
