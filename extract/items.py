@@ -132,17 +132,14 @@ def heading_section(block: Block, cues: list[Cue]) -> str | None:
     return kinds.pop()
 
 
-def lead_in_end(cues: list[Cue]) -> int | None:
-    """Where the text after a recommendation lead-in starts, or None."""
+def lead_in_start(cues: list[Cue]) -> int | None:
+    """Where a recommendation lead-in ("We recommend that", "To address this
+    cause of concern,") starts, or None. The lead-in is part of the item's
+    text (contract §1 Text)."""
     lead_ins = [c for c in cues if c.rule in ("rec-lead-in-we", "rec-lead-in-coc")]
     if not lead_ins:
         return None
-    return max(c.end for c in lead_ins)
-
-
-def strip_lead_in(text: str, end: int) -> str:
-    """The text after a lead-in: "We recommend that the force" -> "the force"."""
-    return text[end:].lstrip(" ,:")
+    return min(c.start for c in lead_ins)
 
 
 def is_not_item(cues: list[Cue]) -> bool:
@@ -288,30 +285,19 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
     if label and label.rule.endswith("label") and block.text[label.end :].strip():
         if any(c.label == "not_item" and c.start <= label.end + 3 for c in cues):
             return None  # "RECOMMENDATION: That the Committee notes the report."
-        lead = lead_in_end(cues)
         text = block.text[label.end :].lstrip(" :–-—.")
-        if lead is not None and lead > label.end:
-            text = strip_lead_in(block.text, lead)
         return label.label, label_number(label) or number_of(block), text, label.rule, 3
     if ctx.pending:
         kind, number, rule = ctx.pending[:3]
         if rule == "titled-item" and not (
-            re.search(r"\bshould\b", block.text) or lead_in_end(cues) is not None
+            re.search(r"\bshould\b", block.text) or lead_in_start(cues) is not None
         ):
             ctx.pending = None
             return None
-        lead = lead_in_end(cues)
-        text = strip_lead_in(block.text, lead) if lead is not None else block.text
-        return kind, number or number_of(block), text, rule, 3
-    lead = lead_in_end(cues)
+        return kind, number or number_of(block), block.text, rule, 3
+    lead = lead_in_start(cues)
     if lead is not None and not is_not_item(cues):
-        return (
-            "recommendation",
-            number_of(block),
-            strip_lead_in(block.text, lead),
-            "lead-in",
-            2,
-        )
+        return "recommendation", number_of(block), block.text[lead:], "lead-in", 2
     deadline = cue_at_start(cues, ("recommendation",), 2)
     if deadline and deadline.rule == "rec-lead-in-deadline":
         return "recommendation", number_of(block), block.text, deadline.rule, 2
@@ -561,9 +547,8 @@ def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
         for c in cues[index]
         if c.start >= split
     ]
-    text = strip_lead_in(rest.text, lead_in_end(rest_cues))
     text, after = collect(
-        [rest] + blocks[index + 1 :], [rest_cues] + cues[index + 1 :], 0, text
+        [rest] + blocks[index + 1 :], [rest_cues] + cues[index + 1 :], 0, rest.text
     )
     add_item(ctx, "recommendation", None, text, block.page, "lead-in", 2)
     return take_status(blocks, cues, index + after, ctx)
@@ -598,9 +583,21 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> None:
 # --- restatements ---------------------------------------------------------------------
 
 
+# A lead-in is part of an item's text, but a restatement may print it
+# differently ("To address this cause of concern, HMIC recommends" in the
+# summary, "HMIC recommends" in the chapter).
+LEAD_IN = re.compile(
+    r"^(?:to address this cause of concern )?"
+    r"(?:(?:we|hmic|hmicfrs|hmicfrs|inspectors) (?:also |further |therefore )?"
+    r"recommends? (?:that )?)?"
+)
+
+
 def comparable(text: str) -> str:
-    """Lower-case letters and digits only, for spotting a restated item."""
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    """Lower-case letters and digits only, lead-in left out, for spotting a
+    restated item."""
+    plain = re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return LEAD_IN.sub("", plain, count=1)
 
 
 def is_restatement(a: Item, b: Item) -> bool:

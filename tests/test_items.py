@@ -112,8 +112,8 @@ def test_cause_of_concern_and_its_recommendation():
         ("cause_of_concern", CONCERN, None),
         (
             "recommendation",
-            "the force: reviews its analysis of demand; "
-            "puts in place a plan to meet that demand.",
+            "To address this cause of concern, we recommend that the force: "
+            "reviews its analysis of demand; puts in place a plan to meet that demand.",
             0,
         ),
     ]
@@ -139,7 +139,8 @@ def test_second_concern_recommendation_points_at_its_own_concern():
     ]
 
 
-def test_we_recommend_that_lead_in_is_removed():
+def test_we_recommend_that_lead_in_is_kept():
+    """Contract §1 Text: a lead-in sentence is part of the item, as printed."""
     items = blocks_to_items(
         [para("We recommend that the force reviews its approach to missing children.")],
         INSPECTION,
@@ -148,7 +149,7 @@ def test_we_recommend_that_lead_in_is_removed():
         (
             "recommendation",
             None,
-            "the force reviews its approach to missing children.",
+            "We recommend that the force reviews its approach to missing children.",
             None,
         )
     ]

@@ -113,4 +113,8 @@ def test_a_recommendation_worded_as_its_concern_is_not_its_own_parent():
     ]
     blocks = [Block(page=1, text=text, kind="paragraph", size=9.0) for text in texts]
     items = blocks_to_items(blocks, {"kind": "inspection"})
-    assert [item["parent"] for item in items] == [None] * len(items)
+    assert len(items) == 2  # the concern, and the recommendation stated twice
+    for index, item in enumerate(items):
+        assert item["parent"] != index
+        if item["parent"] is not None:
+            assert items[item["parent"]]["kind"] == "cause_of_concern"
