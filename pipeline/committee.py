@@ -29,6 +29,7 @@ from .tabular import (
     Register,
     filter_register,
     read_register,
+    register_as_of,
     to_day,
 )
 
@@ -59,6 +60,7 @@ class CommitteeUpdate:
     until: date
     force: str | None
     received: pd.DataFrame  # one row per inspection report published in the period
+    items: pd.DataFrame  # one row per item of the paper, as it stood on `until`
     outstanding: pd.DataFrame  # one row per item not closed or superseded
     red: pd.DataFrame  # the outstanding items graded red
     red_history: dict[str, pd.DataFrame]  # item id → its history, oldest first
@@ -80,9 +82,12 @@ def build_update(
 ) -> CommitteeUpdate:
     """Compute the paper's tables from the register for the period since..until.
 
-    Both ends are inclusive. `force` keeps that force's and national reports'
-    items (see `tabular.filter_register`). "Overdue" is relative to `until`.
+    Both ends are inclusive. The register is replayed as it stood on `until`
+    (`tabular.register_as_of`): later reports, printings and changes are left
+    out. `force` keeps that force's and national reports' items (see
+    `tabular.filter_register`). "Overdue" is relative to `until`.
     """
+    register = register_as_of(register, until)
     if force:
         register = filter_register(register, force=force)
     items = described_items(register, until)
@@ -93,6 +98,7 @@ def build_update(
         until=until,
         force=force,
         received=received_reports(register, since, until),
+        items=items,
         outstanding=outstanding,
         red=red,
         red_history={i: item_history(register, i, until) for i in red["id"]},

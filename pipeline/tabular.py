@@ -168,6 +168,56 @@ def _restrict_to_items(register: Register, items: pd.DataFrame) -> Register:
     )
 
 
+# --- as the register stood on a day ------------------------------------------------
+
+AS_OF_FIELDS = ("status", "rag", "owner", "target_date")
+
+
+def register_as_of(register: Register, day: date) -> Register:
+    """The register as it stood at the end of `day`, replayed from its history.
+
+    Reports published after `day` are left out, with their printings; an item
+    with no printing left (first printed after `day`) is left out; history
+    entries dated after `day` are left out, and each item's status, RAG, owner
+    and target date are the newest entry left (status open, the rest empty,
+    when none is). A report without a date is kept: nothing says it is later.
+    """
+    end = pd.Timestamp(day)
+    reports = register.reports[~(to_day(register.reports["published"]) > end)]
+    occurrences = register.occurrences[
+        register.occurrences["report_id"].isin(reports["id"])
+    ]
+    history = register.history[~(to_day(register.history["date"]) > end)]
+    history = history[history["report_id"].isna() | history["report_id"].isin(
+        reports["id"]
+    )]  # fmt: skip
+    items = register.items[register.items["id"].isin(occurrences["item_id"])]
+    items = _fields_from_history(items, history)
+    return Register(reports=reports, items=items, occurrences=occurrences,
+                    history=history)  # fmt: skip
+
+
+def _fields_from_history(items: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """`items` with each of AS_OF_FIELDS set from its newest `history` entry, as
+    pipeline/register.py's refresh_item orders them (an analyst wins a tie)."""
+    ordered = history.assign(
+        day=to_day(history["date"]), analyst=history["source"] == "analyst"
+    ).sort_values(["day", "analyst", "recorded_at", "id"], na_position="first")
+    newest = ordered.drop_duplicates(["item_id", "field"], keep="last")
+    items = items.copy()
+    for field_name in AS_OF_FIELDS:
+        values = newest[newest["field"] == field_name].set_index("item_id")
+        column = items["id"].map(values["value"])
+        items[field_name] = column.astype(object).where(column.notna(), None)
+        if field_name == "status":
+            printed = items["id"].map(values["printed"])
+            items["status_printed"] = printed.astype(object).where(
+                printed.notna(), None
+            )
+    items["status"] = items["status"].fillna("open")
+    return items
+
+
 # --- one row per item ------------------------------------------------------------
 
 

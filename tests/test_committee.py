@@ -449,3 +449,66 @@ def test_by_31_march_2024_is_due_then_and_overdue_after(tmp_path):
     assert "Outstanding items past their due date: 1" in text
     assert "1 outstanding item was due before 1 June 2024" in text
     assert "| 31 March 2024 | By 31 March 2024 | 62 |" in text
+
+
+def test_the_paper_is_the_register_as_it_stood_on_until(register_path, tmp_path):
+    """What the register learns after 8 June 2017 leaves the June paper as it was:
+    a report published in September (one new item, one repeat of A1), A1
+    closed in July, and D1 re-graded green on 20 June."""
+    db = Database(register_path)
+    db["reports"].insert(
+        {
+            "id": "peel17",
+            "content_hash": "peel17",
+            "sha256": "p17",
+            "title": "PEEL 2017 - West Midlands Police",
+            "published": "2017-09-01",
+            "force": WMP,
+            "kind": "inspection",
+            "response_due": "2017-10-27",
+        }
+    )
+    db["items"].insert(
+        {
+            "id": "X1",
+            "kind": "recommendation",
+            "status": "open",
+            "text": "The force should publish its plan.",
+            "first_report_id": "peel17",
+            "first_published": "2017-09-01",
+        }
+    )
+    for item_id, position in (("X1", 0), ("A1", 1)):
+        db["occurrences"].insert(
+            {
+                "id": f"{item_id}@peel17",
+                "item_id": item_id,
+                "report_id": "peel17",
+                "kind": "recommendation",
+                "text": "…",
+                "position": position,
+            }
+        )
+    for item_id, field_name, value, day in (
+        ("A1", "status", "closed", "2017-07-01"),
+        ("D1", "rag", "green", "2017-06-20"),
+    ):
+        db["status_history"].insert(
+            {
+                "item_id": item_id,
+                "field": field_name,
+                "value": value,
+                "date": day,
+                "source": "analyst",
+                "recorded_at": day,
+            }
+        )
+        db["items"].update(item_id, {field_name: value})
+    db.conn.close()  # fmt: skip
+    later = build_update(read_register(register_path), SINCE, UNTIL, force=WMP)
+    assert "X1" not in set(later.outstanding["id"])
+    assert later.outstanding.set_index("id").loc["A1", "status"] == "in_progress"
+    assert list(later.red["id"]) == ["D1"]
+    output = tmp_path / "committee.md"
+    write_report(register_path, output, SINCE, UNTIL, force=WMP, fmt="md")
+    assert output.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")

@@ -20,6 +20,15 @@ REPORTS = [
     "peel-effectiveness-2016-west-midlands.pdf",
     "committee-update-2017-06-08.pdf",
 ]
+# What the seed paper reports on, and what came after it.
+JUNE_REPORTS = [
+    *REPORTS,
+    "everyones-business-2014.pdf",
+    "increasingly-everyones-business-2015.pdf",
+    "child-protection-west-midlands-2014.pdf",
+    "custody-joint-west-midlands-2017.pdf",  # published 20 June 2017
+    "tracker-table-2018-west-midlands.pdf",  # January 2018
+]
 
 
 def hmic(*args: str) -> subprocess.CompletedProcess:
@@ -30,12 +39,21 @@ def hmic(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.fixture(scope="module")
-def register(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("e2e") / "register.db"
-    result = hmic("ingest", "--db", str(db), *[str(CORPUS / name) for name in REPORTS])
+def ingest(folder: Path, names: list[str]) -> Path:
+    db = folder / "register.db"
+    result = hmic("ingest", "--db", str(db), *[str(CORPUS / name) for name in names])
     assert result.returncode == 0, result.stderr
     return db
+
+
+@pytest.fixture(scope="module")
+def register(tmp_path_factory) -> Path:
+    return ingest(tmp_path_factory.mktemp("e2e"), REPORTS)
+
+
+@pytest.fixture(scope="module")
+def june_register(tmp_path_factory) -> Path:
+    return ingest(tmp_path_factory.mktemp("june"), JUNE_REPORTS)
 
 
 def test_seed_paper_red_section_names_domestic_abuse(register, tmp_path):
@@ -53,6 +71,65 @@ def test_seed_paper_red_section_names_domestic_abuse(register, tmp_path):
     # the Red recommendation is quoted once, under the cause of concern it answers
     assert red.count("effective supervision of the initial risk assessment") == 1
     assert "(ii)" not in red
+
+
+def test_june_2017_paper_is_the_register_as_it_stood_on_8_june(june_register, tmp_path):
+    """The seed paper's figures, from the corpus, with the custody report of
+    20 June 2017 and the January 2018 tracker also in the register."""
+    from datetime import date
+
+    from pipeline.committee import build_update
+    from pipeline.tabular import read_register
+
+    output = tmp_path / "june.md"
+    result = hmic(
+        "report", "--db", str(june_register), "--since", "2017-03-01",
+        "--until", "2017-06-08", "--force", "West Midlands Police",
+        "--format", "md", "--output", str(output),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = output.read_text()
+    # Only PEEL 2016 (2 March 2017) was published in the period.
+    assert "- Inspection reports received: 1\n" in text
+    assert "custody" not in text.lower()
+    assert "2018" not in text
+    red = text.split("currently assessed as Red", 1)[1].split("\n## ", 1)[0]
+    assert "DASH risk assessment" in red
+    update = build_update(
+        read_register(june_register), date(2017, 3, 1), date(2017, 6, 8),
+        "West Midlands Police",
+    )  # fmt: skip
+    # The 2018 tracker closed "victims are kept informed"; in June 2017 it is open.
+    informed = update.outstanding[
+        update.outstanding["text"].str.contains("victims are kept informed")
+    ]
+    assert list(informed["status"]) == ["open"]
+    # The seed: of Everyone's business's eight, 1-3 and 6-8 "addressed and
+    # archived", 4 superseded, 5 under way; Increasingly everyone's business's
+    # three "on-going".
+    quoted = _statuses_quoted_from(update, june_register)
+    assert quoted["Everyone’s Business"] == {
+        "closed": 6, "superseded": 1, "in_progress": 1,
+    }  # fmt: skip
+    assert quoted["Increasingly everyone's business"] == {"in_progress": 3}
+
+
+def _statuses_quoted_from(update, register) -> dict[str, dict[str, int]]:
+    """Source report title (up to its colon) → status → items the seed tracker
+    quotes from it, with the statuses of `update` (as of its date)."""
+    import sqlite3
+    from collections import Counter
+
+    with sqlite3.connect(register) as conn:
+        rows = conn.execute(
+            "SELECT o.source_report, o.item_id FROM occurrences AS o JOIN reports "
+            "AS r ON r.id = o.report_id WHERE r.file_name LIKE 'committee-update%'"
+        ).fetchall()
+    status = dict(zip(update.items["id"], update.items["status"], strict=True))
+    counts: dict[str, Counter] = {}
+    for source, item_id in rows:
+        counts.setdefault(source.split(":")[0], Counter())[status[item_id]] += 1
+    return {source: dict(counter) for source, counter in counts.items()}
 
 
 def test_peel_2015_concern_repeated_in_2016_is_one_item(register):
