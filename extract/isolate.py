@@ -266,8 +266,26 @@ def die_with_parent(owner_pid: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         pass  # not Linux: the alarm still bounds the child's life
+    release_fork_server()
     if not is_alive(owner_pid):
         os._exit(1)
+
+
+def release_fork_server() -> None:
+    """Close this child's copy of the fork server's "alive" pipe.
+
+    Every forkserver child inherits the pipe's write end, and the server
+    runs on while any copy is open: it would outlive a killed owner for as
+    long as its children do, and they it. A child starts no processes of its
+    own through the server, so it lets go of its copy.
+    """
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    alive_fd = getattr(server, "_forkserver_alive_fd", None)
+    if alive_fd is not None:
+        os.close(alive_fd)
+        server._forkserver_alive_fd = None
 
 
 def is_alive(pid: int) -> bool:

@@ -28,6 +28,26 @@ sys.exit(summary.exit_code)
 """
 
 
+INGEST_WITH_SLOW_CHILD = """
+import sys
+from extract import isolate
+from pipeline.ingest import ingest_paths
+from tests.test_ingest import record_pid_then_sleep
+
+def extract_fn(path):
+    return isolate._run_in_child(record_pid_then_sleep, path, 300, 512).outcome
+
+if __name__ == "__main__":
+    ingest_paths(sys.argv[1], sys.argv[2:], extract_fn=extract_fn, quiet=True)
+"""
+
+
+def record_pid_then_sleep(path):
+    """An extraction child that never ends by itself (it writes PATH.pid first)."""
+    Path(f"{path}.pid").write_text(str(os.getpid()))
+    time.sleep(300)
+
+
 class CountingExtract:
     """json_extract that counts its calls."""
 
@@ -192,6 +212,47 @@ def test_kill_mid_transaction_leaves_database_before_or_after(tmp_path, paths):
     assert counts(db_path) == before
     summary = run_ingest(db_path, paths)
     assert summary.exit_code == 0 and counts(db_path)["reports"] == 5
+
+
+def test_killed_ingest_leaves_no_extraction_child(tmp_path):
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(b"%PDF-1.4 never read")
+    process = subprocess.Popen(
+        [sys.executable, "-c", INGEST_WITH_SLOW_CHILD, str(tmp_path / "r.db"), slow],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid_file = Path(f"{slow}.pid")
+    deadline = time.monotonic() + 120
+    while not pid_file.exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the child never started"
+        time.sleep(0.05)
+    time.sleep(0.1)  # the pid is written before the file is closed
+    child = int(pid_file.read_text())
+    process.kill()
+    process.wait(timeout=30)
+    try:
+        for _ in range(100):  # the kernel's SIGKILL comes at once; allow 10 s
+            if not is_running(child):
+                break
+            time.sleep(0.1)
+        assert not is_running(child), "the extraction child outlived its ingest"
+    finally:
+        if is_running(child):
+            os.kill(child, signal.SIGKILL)
+    assert "BrokenPipeError" not in process.stderr.read()
+
+
+def is_running(pid: int) -> bool:
+    """True while `pid` runs (a zombie waiting to be reaped does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 CORPUS = sorted((ROOT / "corpus").glob("*.pdf"))
