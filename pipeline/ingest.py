@@ -8,10 +8,12 @@ bytes are already in the register is skipped before anything is extracted.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -43,9 +45,10 @@ class Attempt:
 
 @dataclass
 class Summary:
-    """All attempts of one `hmic ingest` run."""
+    """All attempts of one `hmic ingest` run; `stopped` says why it ended early."""
 
     attempts: list[Attempt] = field(default_factory=list)
+    stopped: str | None = None
 
     def count(self, outcome: str) -> int:
         return sum(1 for attempt in self.attempts if attempt.outcome == outcome)
@@ -59,15 +62,60 @@ class Summary:
         return 1 if self.failed else 0
 
 
-def default_extract_fn() -> ExtractFn:
-    """extract.isolate.run_extract when it exists, else extract_report in-process."""
+def default_extract_fn(workers: int = 1, total_mib: int | None = None) -> ExtractFn:
+    """extract.isolate.run_extract with a memory cap that lets `workers` of
+    them run at once on this machine, else extract_report in-process."""
     try:
         from extract.isolate import run_extract
     except ImportError:
         from extract.report import extract_report
 
         return extract_report
-    return run_extract
+    cap = worker_memory_mib(workers, total_mib)
+    return functools.partial(run_extract, memory_mib=cap)
+
+
+# The workers together may take this share of the machine's memory; each gets
+# at least MIN_WORKER_MIB (an extraction child maps about 270 MiB of address
+# space for a 150-page report) and at most extract.isolate's own default.
+MEMORY_SHARE = 0.5
+MIN_WORKER_MIB = 512
+MAX_WORKER_MIB = 1536
+
+
+def worker_memory_mib(workers: int, total_mib: int | None = None) -> int:
+    """Each worker's memory cap (MiB) when `workers` run on `total_mib` of memory.
+
+    >>> worker_memory_mib(2, total_mib=24_000), worker_memory_mib(4, total_mib=4096)
+    (1536, 512)
+    """
+    total_mib = total_mib or machine_memory_mib()
+    share = int(total_mib * MEMORY_SHARE / max(workers, 1))
+    return max(MIN_WORKER_MIB, min(MAX_WORKER_MIB, share))
+
+
+def worker_count(workers: int | None, total_mib: int | None = None) -> int:
+    """`workers` (default: all cores), fewer if that many MIN_WORKER_MIB caps
+    would take more than MEMORY_SHARE of the machine; at least 1."""
+    wanted = workers or os.cpu_count() or 1
+    room = int((total_mib or machine_memory_mib()) * MEMORY_SHARE) // MIN_WORKER_MIB
+    return max(1, min(wanted, room))
+
+
+def machine_memory_mib() -> int:
+    """Physical memory, or the cgroup's limit when lower, in MiB."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit_file in (
+        "/sys/fs/cgroup/memory.max",  # cgroup v2
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",  # cgroup v1
+    ):
+        try:
+            text = Path(limit_file).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total >> 20
 
 
 def extractor_version() -> str:
@@ -116,11 +164,13 @@ def ingest_paths(
 ) -> Summary:
     """Load every file in `paths` not already in the register; return a Summary.
 
-    `extract_fn(path) -> report document` (contract §1) may raise an
-    ExtractError; the file is then logged as failed and the batch goes on.
+    `extract_fn(path) -> report document` (contract §1) may raise anything;
+    the file is then logged as failed and the batch goes on. A full disk
+    stops it: the files not yet loaded are listed as `not_attempted`.
     """
     db = register.open_register(db_or_path)
-    extract_fn = extract_fn or default_extract_fn()
+    workers = worker_count(workers)
+    extract_fn = extract_fn or default_extract_fn(workers)
     files = longest_first(iter_pdf_paths(paths))
     quiet = is_quiet() if quiet is None else quiet
     summary = Summary()
@@ -130,7 +180,7 @@ def ingest_paths(
         summary.attempts += skipped
         bar.update(len(skipped))
         dates = manifest_dates(files)
-        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
                 pool.submit(_timed_extract, extract_fn, path, dates): (path, sha)
                 for path, sha in todo
@@ -140,11 +190,28 @@ def ingest_paths(
                 finished.append((*futures[future], future))
                 bar.set_postfix(pages=_pages(finished), refresh=False)
                 bar.update(1)
-    for path, sha, future in sorted(finished, key=publication_order):
+    queue = sorted(finished, key=publication_order)
+    for done, (path, sha, future) in enumerate(queue, start=1):
         attempt = load_one(db, path, sha, future, reextract)
+        if attempt.reason == "disk_full":
+            rest = [not_attempted(p, s) for p, s, _ in queue[done:]]
+            logged = _log_all(db, [attempt, *rest], warn=False)
+            summary.attempts += [attempt, *rest]
+            summary.stopped = (
+                f"stopped: the disk is full ({attempt.error}); the register is as "
+                f"it was before {attempt.file}, {len(rest)} more files were not "
+                f"attempted{'' if logged else ' (ingest_log could not be written)'}"
+                ": free some space and run hmic ingest again"
+            )
+            break
         _log_all(db, [attempt])
         summary.attempts.append(attempt)
     return summary
+
+
+def not_attempted(path: Path, sha: str | None) -> Attempt:
+    """The attempt of a file left out because the batch stopped."""
+    return Attempt(str(path), sha, "failed", "not_attempted", "the batch stopped")
 
 
 def publication_order(finished: tuple[Path, str | None, Future]) -> tuple:
@@ -239,6 +306,10 @@ def load_one(
         return Attempt(str(path), sha, "failed", exc.reason, str(exc))
     except OSError as exc:
         return Attempt(str(path), sha, "failed", "unreadable", str(exc))
+    except Exception as exc:
+        # A bug, or a child that could not start: one file's failure, with its
+        # traceback kept in ingest_log, and the batch goes on.
+        return Attempt(str(path), sha, "failed", "internal_error", error_text(exc))
     pages = document.get("source", {}).get("pages")
     sha = document.get("source", {}).get("sha256") or sha
     try:
@@ -251,6 +322,9 @@ def load_one(
     except (KeyError, TypeError, ValueError) as exc:
         error = f"{type(exc).__name__}: {exc}"
         return Attempt(str(path), sha, "failed", "invalid_document", error, pages=pages)
+    except Exception as exc:
+        error = error_text(exc)
+        return Attempt(str(path), sha, "failed", "internal_error", error, pages=pages)
     duration = round(extract_s + time.perf_counter() - started, 4)
     outcome = "skipped" if loaded.outcome == "skipped" else "loaded"
     reason = loaded.reason or (loaded.outcome if loaded.outcome != "loaded" else None)
@@ -259,27 +333,45 @@ def load_one(
     )
 
 
-def _log_all(db: Database, attempts: list[Attempt]) -> None:
+def error_text(exc: BaseException) -> str:
+    """The exception with its traceback, as ingest_log keeps it."""
+    return "".join(traceback.format_exception(exc)).strip()
+
+
+def _log_all(db: Database, attempts: list[Attempt], warn: bool = True) -> bool:
+    """Write `attempts` to ingest_log; False (and a warning if `warn`) if it
+    could not be written, since the summary still names each file."""
     if not attempts:
-        return
+        return True
     try:
         with register.write_transaction(db):
             db["ingest_log"].insert_all(
                 [{"at": register.now_iso()} | asdict(a) for a in attempts]
             )
     except sqlite3.DatabaseError as exc:
-        # A full disk must not stop the batch: the summary still names the file.
-        print(f"warning: ingest_log not written: {exc}", file=sys.stderr)
+        if warn:
+            print(f"warning: ingest_log not written: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def summary_lines(summary: Summary) -> list[str]:
-    """The end-of-run summary for stderr: counts, then each failed file (max 20)."""
+    """The end-of-run summary for stderr: counts, why the batch stopped early,
+    then each failed file (max 20), on one line each."""
     lines = [
         f"loaded {summary.count('loaded')}, skipped {summary.count('skipped')}, "
         f"failed {summary.count('failed')}"
     ]
+    if summary.stopped:
+        lines.append(summary.stopped)
     for attempt in summary.failed[:20]:
-        lines.append(f"  {attempt.file}: {attempt.reason}: {attempt.error}")
+        lines.append(f"  {attempt.file}: {attempt.reason}: {last_line(attempt.error)}")
     if len(summary.failed) > 20:
         lines.append(f"  ... and {len(summary.failed) - 20} more (see ingest_log)")
     return lines
+
+
+def last_line(error: str | None) -> str | None:
+    """A traceback's last line (the exception), or the one-line error itself."""
+    lines = (error or "").strip().splitlines()
+    return lines[-1] if lines else error

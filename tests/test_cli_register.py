@@ -19,7 +19,9 @@ def runner():
 
 @pytest.fixture
 def json_extractor(monkeypatch):
-    monkeypatch.setattr(ingest, "default_extract_fn", lambda: fx.json_extract)
+    monkeypatch.setattr(
+        ingest, "default_extract_fn", lambda *args, **kwargs: fx.json_extract
+    )
 
 
 @pytest.fixture

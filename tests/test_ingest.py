@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from extract import isolate
 from pipeline import export, ingest, register
 from tests import register_fixtures as fx
 
@@ -135,6 +136,82 @@ def test_failing_file_in_the_middle_leaves_the_rest_loaded(tmp_path, paths):
     assert any("damaged.json: damaged" in line for line in lines)
 
 
+def test_unexpected_error_fails_one_file_and_the_batch_goes_on(
+    tmp_path, paths, monkeypatch
+):
+    buggy = tmp_path / "docs" / "buggy.json"
+    buggy.write_text("{}")
+    unstarted = tmp_path / "docs" / "unstarted.json"
+    unstarted.write_text("{}")
+    breaks_loading = fx.write_documents(tmp_path / "more", [fx.peel_2015()])[0]
+
+    def extract_fn(path):
+        if path == str(buggy):
+            raise RuntimeError("a rule went wrong")
+        if path == str(unstarted):
+            raise isolate.ChildNotStarted(f"{path}: could not start (OSError)")
+        return fx.json_extract(path)
+
+    load_document = register.load_document
+
+    def failing_load(db, document, **kwargs):
+        if document["source"]["path"] == str(breaks_loading):
+            raise ZeroDivisionError("a bug in the register")
+        return load_document(db, document, **kwargs)
+
+    monkeypatch.setattr(register, "load_document", failing_load)
+    db_path = tmp_path / "register.db"
+    summary = run_ingest(
+        db_path, [buggy, unstarted, breaks_loading, *paths], extract_fn=extract_fn
+    )
+
+    assert summary.count("loaded") == 5 and summary.exit_code == 1
+    assert {Path(a.file).name: a.reason for a in summary.failed} == {
+        "buggy.json": "internal_error",
+        "unstarted.json": "internal_error",
+        breaks_loading.name: "internal_error",
+    }
+    logged = {
+        Path(row["file"]).name: row["error"]
+        for row in register.open_register(db_path).query(
+            "SELECT file, error FROM ingest_log WHERE outcome = 'failed'"
+        )
+    }
+    assert "Traceback" in logged["buggy.json"]
+    assert "RuntimeError: a rule went wrong" in logged["buggy.json"]
+    assert "ZeroDivisionError: a bug in the register" in logged[breaks_loading.name]
+    lines = ingest.summary_lines(summary)
+    assert f"  {buggy}: internal_error: RuntimeError: a rule went wrong" in lines
+    assert all("Traceback" not in line for line in lines)
+
+
+def test_full_disk_stops_the_batch_and_leaves_the_register_as_it_was(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    loaded, batch = paths[:2], paths[2:]  # the batch's first report is the biggest
+    run_ingest(db_path, loaded)
+    before = (counts(db_path), export_text(db_path))
+    db = register.open_register(db_path)
+    # SQLite's own "database or disk is full", as on a full disk: no free
+    # pages left, and no new ones.
+    db.execute("VACUUM")
+    (pages,) = db.execute("PRAGMA page_count").fetchone()
+    db.execute(f"PRAGMA max_page_count = {pages}")
+
+    summary = ingest.ingest_paths(
+        db, batch, extract_fn=fx.json_extract, quiet=True, workers=1
+    )
+
+    reasons = [a.reason for a in summary.attempts]
+    assert reasons == ["disk_full"] + ["not_attempted"] * (len(batch) - 1)
+    assert summary.exit_code == 1
+    assert (counts(db_path), export_text(db_path)) == before
+    lines = ingest.summary_lines(summary)
+    assert lines[0] == f"loaded 0, skipped 0, failed {len(batch)}"
+    assert lines[1].startswith("stopped: the disk is full (database or disk is full)")
+    assert f"{len(batch) - 1} more files were not attempted" in lines[1]
+    assert sum("not_attempted" in line for line in lines) == len(batch) - 1
+
+
 def test_resaved_copy_is_skipped_after_extraction(tmp_path, paths):
     db_path = tmp_path / "register.db"
     run_ingest(db_path, paths)
@@ -253,6 +330,22 @@ def is_running(pid: int) -> bool:
             return fh.read().rsplit(") ", 1)[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_worker_memory_caps_keep_all_workers_inside_the_machine():
+    assert ingest.worker_memory_mib(2, total_mib=24_000) == 1536  # this machine
+    assert ingest.worker_memory_mib(4, total_mib=8192) == 1024
+    assert ingest.worker_memory_mib(8, total_mib=4096) == 512  # the floor
+    for workers, total in [(1, 2048), (2, 4096), (4, 8192), (16, 65536), (3, 3000)]:
+        count = ingest.worker_count(workers, total_mib=total)
+        cap = ingest.worker_memory_mib(count, total_mib=total)
+        assert 1 <= count <= workers
+        assert count * cap <= total * ingest.MEMORY_SHARE, (workers, total)
+    assert ingest.worker_count(16, total_mib=4096) == 4
+    assert ingest.worker_count(None, total_mib=1 << 20) == (os.cpu_count() or 1)
+    extract_fn = ingest.default_extract_fn(4, total_mib=8192)
+    assert extract_fn.func is isolate.run_extract
+    assert extract_fn.keywords == {"memory_mib": 1024}
 
 
 CORPUS = sorted((ROOT / "corpus").glob("*.pdf"))
