@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import PurePath
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -74,11 +75,24 @@ def short_hash(*parts: object, length: int = 16) -> str:
 
 
 def report_content_hash(document: dict) -> str:
-    """Hash of what a report says (metadata and items), not of its file bytes.
+    """Hash of what a report says (metadata, page count and items), not of its
+    file bytes.
 
     The same report re-saved by another program has other bytes but the same
-    content hash, so it is recognised and not loaded twice.
+    content hash, so it is recognised and not loaded twice. A report with no
+    items says too little to tell it from another with the same title (a
+    one-page file and a 5,000-page one), so its file name is part of its hash:
+    two item-less files are one report only when their names agree too.
     """
+    source = document.get("source") or {}
+    name = None if document["items"] else PurePath(source.get("path") or "").name
+    parts = (legacy_content_hash(document), source.get("pages"), name)
+    return short_hash(*parts, length=32)
+
+
+def legacy_content_hash(document: dict) -> str:
+    """The content hash of registers loaded before page counts were hashed:
+    metadata and items only."""
     report = document["report"]
     items = [
         (item["kind"], item.get("number"), normalise_text(item["text"]))

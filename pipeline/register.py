@@ -146,18 +146,33 @@ def load_document(
         elif known:
             result = Loaded(known, "skipped", "same_file")
         else:
-            same = db.execute(
-                "SELECT id FROM reports WHERE content_hash = ?", [content_hash]
-            ).fetchone()
+            same = _same_content(db, document, content_hash)
             if same:
-                _insert_file(db, same[0], document, now)
-                result = Loaded(same[0], "skipped", "same_content")
+                _insert_file(db, same, document, now)
+                result = Loaded(same, "skipped", "same_content")
             else:
                 result = _insert_report(
                     db, document, content_hash, extractor_version, now
                 )
         _sleep_for_tests()
     return result
+
+
+def _same_content(db: Database, document: dict, content_hash: str) -> str | None:
+    """The report already loaded from another file with this content, or None.
+
+    A report loaded before page counts were hashed keeps its old hash; it is
+    the same when its page count agrees too and it has items.
+    """
+    row = db.execute(
+        "SELECT id FROM reports WHERE content_hash = ?", [content_hash]
+    ).fetchone()
+    if row is None and document["items"]:
+        row = db.execute(
+            "SELECT id FROM reports WHERE content_hash = ? AND pages IS ?",
+            [dedupe.legacy_content_hash(document), document["source"].get("pages")],
+        ).fetchone()
+    return row[0] if row else None
 
 
 def _sleep_for_tests() -> None:

@@ -17,6 +17,7 @@ import pytest
 from extract import isolate
 from pipeline import export, ingest, register
 from tests import register_fixtures as fx
+from tests.test_serve import write_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 INGEST_SCRIPT = """
@@ -210,6 +211,51 @@ def test_full_disk_stops_the_batch_and_leaves_the_register_as_it_was(tmp_path, p
     assert lines[1].startswith("stopped: the disk is full (database or disk is full)")
     assert f"{len(batch) - 1} more files were not attempted" in lines[1]
     assert sum("not_attempted" in line for line in lines) == len(batch) - 1
+
+
+def test_item_less_reports_with_one_title_stay_two_reports(tmp_path):
+    # Real PDFs through the real extractor: one title, no items, 1 and 2 pages.
+    title = "Police annual assessment 2020"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "again").mkdir()
+    one_page = write_pdf(tmp_path / "in" / "annual-2020.pdf", [title])
+    two_pages = write_pdf(
+        tmp_path / "in" / "annual-2020-full.pdf", [title, "Chapter two of it"]
+    )
+    resaved = tmp_path / "again" / "annual-2020.pdf"  # downloaded again
+    resaved.write_bytes(one_page.read_bytes() + b"% saved again\n")
+    db_path = tmp_path / "register.db"
+
+    first = ingest.ingest_paths(db_path, [one_page, two_pages], quiet=True)
+    second = ingest.ingest_paths(db_path, [resaved], quiet=True)
+
+    assert sorted(a.outcome for a in first.attempts) == ["loaded", "loaded"], [
+        (a.file, a.reason, a.error) for a in first.attempts
+    ]
+    assert [(a.outcome, a.reason) for a in second.attempts] == [
+        ("skipped", "same_content")
+    ]
+    db = register.open_register(db_path)
+    assert sorted(r["pages"] for r in db["reports"].rows) == [1, 2]
+    assert {r["title"] for r in db["reports"].rows} == {title}
+
+
+def test_report_loaded_under_the_old_content_hash_is_still_recognised(tmp_path, paths):
+    db_path = tmp_path / "register.db"
+    run_ingest(db_path, paths[:1])
+    db = register.open_register(db_path)
+    document = fx.json_extract(paths[0])
+    db.execute(  # as a register loaded before page counts were hashed
+        "UPDATE reports SET content_hash = ?",
+        [register.dedupe.legacy_content_hash(document)],
+    )
+    db.conn.commit()
+    copy = tmp_path / "docs" / "copy.json"
+    copy.write_text(paths[0].read_text() + "\n")
+    summary = run_ingest(db_path, [copy])
+    assert [(a.outcome, a.reason) for a in summary.attempts] == [
+        ("skipped", "same_content")
+    ]
 
 
 def test_resaved_copy_is_skipped_after_extraction(tmp_path, paths):
