@@ -195,6 +195,7 @@ def export(db_path, output_format, force, kinds, statuses, since, output):
 
     if not Path(db_path).is_file():
         raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    force = _resolve_force(db_path, force)
     if output_format != "json":
         _export_table(db_path, output_format, force, kinds, statuses, since, output)
         return
@@ -278,26 +279,53 @@ def report(db_path, since, until, force, output_format, output):
         raise click.ClickException(
             f"--until {until} is before --since {since:%Y-%m-%d}"
         )
+    force = _resolve_force(db_path, force)
     output = output or f"output/committee-update.{output_format}"
     written = write_report(db_path, output, since.date(), until, force, output_format)
     for path in written:
         click.echo(str(path))
 
 
+def _resolve_force(db_path, typed):
+    """--force as typed → the register's name for it, or one Error line saying
+    which names are close (pipeline/forces.py)."""
+    from pipeline.forces import UnknownForce, resolve_tracked_force, tracked_forces
+
+    if not typed:
+        return None
+    try:
+        return resolve_tracked_force(typed, tracked_forces(db_path))
+    except UnknownForce as exc:
+        raise click.ClickException(f"--force: {exc}") from exc
+
+
 # --- status --------------------------------------------------------------------
 
 
-def _record(db_path, item_id, field_name, value, note):
+def _record(db_path, item_id, field_name, value, note, effective=None):
     """Record an analyst's change and print the item's new state."""
     from pathlib import Path
 
-    from pipeline.register import UnknownItem, open_register, record_change
+    from pipeline.register import (
+        AmbiguousItem,
+        UnknownItem,
+        open_register,
+        record_change,
+    )
 
     if not Path(db_path).is_file():
         raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
     try:
         db = open_register(db_path)
-        item = record_change(db, item_id, field_name, value, note=note)
+        item = record_change(
+            db, item_id, field_name, value, note=note, effective=effective
+        )
+    except AmbiguousItem as exc:
+        prefix, ids = exc.args
+        raise click.ClickException(
+            f"{prefix}: more than one item's id starts so ({', '.join(ids)}); "
+            "give more of the id"
+        ) from exc
     except UnknownItem as exc:
         raise click.ClickException(f"{item_id}: no such item in {db_path}") from exc
     except ValueError as exc:
@@ -308,31 +336,42 @@ def _record(db_path, item_id, field_name, value, note):
     )
 
 
-ANALYST_STATUSES = ["open", "in_progress", "pending_sign_off", "closed", "superseded"]
-ANALYST_STATUSES += ["red", "amber", "green"]  # RAG grades, kept beside the status
 note_option = click.option("--note", default=None, help="Why; kept in the history.")
+date_option = click.option(
+    "--date",
+    "effective",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="When it was decided, if not today; kept beside when it was recorded.",
+)
 
 
 @cli.command()
 @click.argument("item_id")
-@click.argument(
-    "status",
-    type=click.Choice(ANALYST_STATUSES),
-)
+@click.argument("status", metavar="STATUS")
 @note_option
+@date_option
 @register_db_option
-def status(item_id, status, note, db_path):
+def status(item_id, status, note, effective, db_path):
     """Set an item's status (or its RAG grade: red, amber, green) as an analyst.
 
-    The change is dated now and kept in status_history; ingest never
+    STATUS is open, in_progress, pending_sign_off, closed or superseded, or a
+    RAG grade (case, spaces and hyphens do not matter: "In progress").
+    ITEM_ID may be any prefix that one id alone starts with. The change is
+    dated today (or --date) and kept in status_history; ingest never
     overwrites it with an older tracker's status.
 
     \b
     Example:
-        hmic status 1c3ec66a71e870c7 pending_sign_off --note "evidence sent to HMIC"
+        hmic status 1c3ec66a pending_sign_off --note "evidence sent to HMIC"
     """
-    field_name = "rag" if status in ("red", "amber", "green") else "status"
-    _record(db_path, item_id, field_name, status, note)
+    from pipeline.statuses import UnknownStatus, word_to_field
+
+    try:
+        field_name, value = word_to_field(status)
+    except UnknownStatus as exc:
+        raise click.ClickException(str(exc)) from exc
+    _record(db_path, item_id, field_name, value, note, effective)
 
 
 # --- owner ---------------------------------------------------------------------
@@ -342,15 +381,16 @@ def status(item_id, status, note, db_path):
 @click.argument("item_id")
 @click.argument("name")
 @note_option
+@date_option
 @register_db_option
-def owner(item_id, name, note, db_path):
+def owner(item_id, name, note, effective, db_path):
     """Set who owns an item; earlier owners stay in the history.
 
     \b
     Example:
         hmic owner 1c3ec66a71e870c7 "Head of Public Protection"
     """
-    _record(db_path, item_id, "owner", name, note)
+    _record(db_path, item_id, "owner", name, note, effective)
 
 
 # --- target --------------------------------------------------------------------
@@ -360,15 +400,18 @@ def owner(item_id, name, note, db_path):
 @click.argument("item_id")
 @click.argument("target_date", metavar="DATE")
 @note_option
+@date_option
 @register_db_option
-def target(item_id, target_date, note, db_path):
+def target(item_id, target_date, note, effective, db_path):
     """Set an item's target date (YYYY-MM-DD); each revision stays in the history.
+
+    A date before the item's publication is refused.
 
     \b
     Example:
         hmic target 1c3ec66a71e870c7 2018-03-31 --note "new custody IT in March"
     """
-    _record(db_path, item_id, "target_date", target_date, note)
+    _record(db_path, item_id, "target_date", target_date, note, effective)
 
 
 # --- review-links --------------------------------------------------------------

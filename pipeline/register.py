@@ -45,6 +45,10 @@ class UnknownLink(KeyError):
     """No link in the register has this id."""
 
 
+class AmbiguousItem(KeyError):
+    """More than one item's id starts with this prefix."""
+
+
 @dataclass(frozen=True)
 class Loaded:
     """What loading one report document did."""
@@ -648,24 +652,35 @@ def record_change(
     note: str | None = None,
     now: str | None = None,
     analyst: str | None = None,
+    effective: str | None = None,
 ) -> dict:
     """Record an analyst's change to one field of an item; return the item row.
 
+    `item_id` is the id or a prefix that one id alone starts with.
     `field_name` is "status" (one of STATUSES), "rag", "owner" or
     "target_date". The note, if any, is appended to the item's notes.
     `analyst` names who made it (the signed-in name in `hmic serve --edit`).
+    `effective` (YYYY-MM-DD, not after today) backdates the change to when it
+    was decided; it is recorded now either way. Raises ValueError for a value
+    the field does not take, a target date before the item's publication, or
+    a bad `effective`.
     """
     check_value(field_name, value)
     now = now or now_iso()
+    if effective is not None:
+        check_value("target_date", effective)
+        if effective > now[:10]:
+            raise ValueError(f"--date {effective} is after today ({now[:10]})")
     with write_transaction(db):
-        if not db.execute("SELECT 1 FROM items WHERE id = ?", [item_id]).fetchone():
-            raise UnknownItem(item_id)
+        item_id = resolve_item_id(db, item_id)
+        if field_name == "target_date" and value:
+            check_target_after_publication(db, item_id, value)
         db["status_history"].insert(
             {
                 "item_id": item_id,
                 "field": field_name,
                 "value": value,
-                "date": now,
+                "date": effective or now,
                 "source": "analyst",
                 "note": note,
                 "recorded_at": now,
@@ -682,15 +697,60 @@ def record_change(
     return db["items"].get(item_id)
 
 
+def resolve_item_id(db: Database, typed: str) -> str:
+    """The id of the item whose id is `typed`, or the only one starting with it.
+
+    Raises UnknownItem when none does and AmbiguousItem (its args: the prefix
+    and up to five ids) when several do.
+    """
+    if db.execute("SELECT 1 FROM items WHERE id = ?", [typed]).fetchone():
+        return typed
+    ids = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM items WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 6",
+            [len(typed), typed],
+        )
+    ]
+    if not typed or not ids:
+        raise UnknownItem(typed)
+    if len(ids) > 1:
+        raise AmbiguousItem(typed, ids[:5])
+    return ids[0]
+
+
+def check_target_after_publication(db: Database, item_id: str, target: str) -> None:
+    """Raise ValueError when `target` is before the item was first published."""
+    published = db.execute(
+        "SELECT first_published FROM items WHERE id = ?", [item_id]
+    ).fetchone()[0]
+    if published and target < published[:10]:
+        raise ValueError(
+            f"target date {target} is before the item was published ({published}); "
+            "give a date on or after it"
+        )
+
+
 def check_value(field_name: str, value: str | None) -> None:
-    """Raise ValueError unless `value` is allowed for `field_name`."""
+    """Raise ValueError, naming the value and the accepted forms, unless
+    `value` is allowed for `field_name`."""
     allowed = {"status": STATUSES, "rag": RAGS}.get(field_name)
     if field_name not in ("status", "rag", "owner", "target_date"):
         raise ValueError(f"{field_name}: not an analyst field")
     if allowed and value not in allowed:
-        raise ValueError(f"{value!r} is not a {field_name}; use one of {allowed}")
-    if field_name == "target_date" and value:
-        datetime.strptime(value, "%Y-%m-%d")
+        raise ValueError(
+            f"{value!r} is not a {field_name}; use one of {', '.join(allowed)}"
+        )
+    if field_name == "target_date" and value and not is_iso_day(value):
+        raise ValueError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2018-03-31")
+
+
+def is_iso_day(value: str) -> bool:
+    """True for a real day written YYYY-MM-DD ("2018-03-31", not "2018-3-31")."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").strftime("%Y-%m-%d") == value
+    except ValueError:
+        return False
 
 
 # --- reviewing links ---------------------------------------------------------------

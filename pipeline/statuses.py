@@ -69,3 +69,28 @@ def printed_to_rag(printed: str | None) -> str | None:
 def is_status(value: str) -> bool:
     """True when `value` is one of the controlled statuses."""
     return value in STATUSES
+
+
+class UnknownStatus(ValueError):
+    """A word that is neither one of STATUSES nor one of RAGS."""
+
+
+def word_to_field(word: str) -> tuple[str, str]:
+    """The field and value an analyst's word sets: "Closed" → ("status",
+    "closed"), "in progress" → ("status", "in_progress"), "Red" → ("rag", "red").
+
+    Case, spaces and hyphens do not matter; anything else is UnknownStatus,
+    naming the word and the accepted ones.
+
+    >>> word_to_field("Pending sign-off")
+    ('status', 'pending_sign_off')
+    """
+    key = re.sub(r"[\s_-]+", "_", word.strip().casefold())
+    if key in STATUSES:
+        return "status", key
+    if key in RAGS:
+        return "rag", key
+    raise UnknownStatus(
+        f"{word!r} is not a status or RAG grade; use one of {', '.join(STATUSES)} "
+        f"(status) or {', '.join(RAGS)} (RAG)"
+    )
