@@ -19,6 +19,7 @@ import goes round in a circle.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass, field, replace
 
@@ -71,6 +72,8 @@ class Context:
     concern_links: list = field(default_factory=list)
     source_report: str | None = None
     quoted_kind: str | None = None  # the kind the sentence quoting the report names
+    # the kinds a tracker's sentence before its quotations names, in order
+    intro_kinds: list = field(default_factory=list)
     default_status: str | None = None
     tracker: bool = False
     table_header: dict | None = None
@@ -83,10 +86,7 @@ class Context:
 
 def blocks_to_cues(blocks: list[Block]) -> list[list[Cue]]:
     """The cue spans of every block, in block order."""
-    return [
-        [Cue(s.label_, s.id_, s.start_char, s.end_char, s.text) for s in spans]
-        for spans in text_spans(block.text for block in blocks)
-    ]
+    return blocks_to_cues_of_texts([block.text for block in blocks])
 
 
 def cue_at_start(cues: list[Cue], labels: tuple, max_start: int = 0) -> Cue | None:
@@ -159,11 +159,34 @@ def status_from(cues: list[Cue], text: str) -> str | None:
         return None
     label = next((c for c in cues if c.rule == "status-label" and c.start <= 2), None)
     if label:
-        printed = re.split(r"[.;–—(]| - ", text[label.end :], maxsplit=1)[0].strip()
+        printed = printed_status(text[label.end :])
         if 0 < len(printed.split()) <= 5:
             return printed
     found = STATUS_WORDS.search(text)
     return found.group(1).lower() if found else None
+
+
+def printed_status(text: str) -> str:
+    """The status words after a "Status:" label: "Closed – superseded" from
+    "Closed – superseded by the national package.", "On-going" from
+    "On-going (amber). Training …" or "on-going – target date March 2020"."""
+    printed = re.split(r"[.;,(]", text, maxsplit=1)[0]
+    parts = re.split(r"\s+[–—-]\s+", printed)
+    kept = parts[:1] + list(
+        itertools.takewhile(lambda part: STATUS_WORDS.match(part), parts[1:])
+    )
+    printed = " – ".join(kept)
+    return re.split(
+        r"\s+(?:by|with|as|on|from|following|because|due|until|pending)\b", printed
+    )[0].strip()
+
+
+def blocks_to_cues_of_texts(texts: list[str]) -> list[list[Cue]]:
+    """The cue spans of each text, as blocks_to_cues finds them for blocks."""
+    return [
+        [Cue(s.label_, s.id_, s.start_char, s.end_char, s.text) for s in spans]
+        for spans in text_spans(texts)
+    ]
 
 
 # --- walking the blocks ---------------------------------------------------------------
@@ -280,6 +303,7 @@ def clean_text(text: str) -> str:
 def start_of_item(block: Block, cues: list[Cue], ctx: Context):
     """(kind, number, text, rule, confidence) when `block` opens an item, else None."""
     if any(c.label == "not_item" and c.start <= 2 for c in cues):
+        ctx.pending = None  # "RECOMMENDATION" over "The Committee is asked to note"
         return None
     label = cue_at_start(cues, KINDS)
     if label and label.rule.endswith("label") and block.text[label.end :].strip():
@@ -304,6 +328,9 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
     statement = next((c for c in cues if c.rule == "coc-statement"), None)
     if statement and statement.start < 120 and block.kind != "heading":
         return "cause_of_concern", number_of(block), block.text, statement.rule, 2
+    if ctx.tracker and ctx.intro_kinds and block.text[:1] in '“"‘':
+        kind = ctx.intro_kinds.pop(0)
+        return kind, number_of(block), block.text, "tracker-quote-introduced", 2
     if is_not_item(cues) or block.text.rstrip().endswith("?"):
         return None
     return start_in_section(block, cues, ctx)
@@ -360,7 +387,14 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
     Returns True when the block was context only (no item starts in it).
     """
     # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import is_report_name, kind_named, quoted_title
+    from .tracker import (
+        is_report_name,
+        kind_named,
+        kinds_named,
+        quoted_title,
+        report_name,
+        titled_block,
+    )
 
     label = is_label_only(block, cues)
     if label and block.table:
@@ -376,6 +410,14 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
     if re.match(r"^(table of )?contents$", block.text.strip(), re.I):
         ctx.contents_page = block.page
         return True
+    if ctx.tracker and not block.table:
+        name = titled_block(block.text)
+        if name is None and block.kind == "numbered" and is_report_name(block.text):
+            name = report_name(block.text)
+        if name:
+            ctx.source_report, ctx.quoted_kind, ctx.intro_kinds = name, None, []
+            ctx.pending = None
+            return True
     titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
     if titled and is_item_heading(block):
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
@@ -391,17 +433,22 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
             red = re.search(r"\bred\b", block.text, re.I)
             ctx.default_status = "red" if red else None
             if is_report_name(block.text):
-                ctx.source_report = block.text
+                ctx.source_report = report_name(block.text)
                 ctx.quoted_kind = None  # a new report: the last quote's kind is not its
-                ctx.default_status = ctx.default_status or "on-going"
+                ctx.intro_kinds = []
         return True
     if ctx.tracker:
         title = quoted_title(block.text)
         if title:
             ctx.source_report = title
-            ctx.default_status = ctx.default_status or "on-going"
             ctx.quoted_kind = kind_named(block.text)
+            ctx.intro_kinds = []
             return True
+        if block.text.rstrip().endswith(":") and "should" not in block.text:
+            # "… contained one cause of concern with two recommendations:"
+            ctx.intro_kinds = kinds_named(block.text)
+            if ctx.intro_kinds:
+                return True
         found = STATUS_WORDS.search(block.text)
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
             ctx.default_status = found.group(1).lower()
@@ -486,7 +533,7 @@ def apply_concern_links(items: list[Item], links: list[tuple]) -> list[Item]:
 def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item]:
     """Every item the blocks state, in reading order (restatements not yet merged)."""
     # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import table_items, take_status
+    from .tracker import split_commentary, table_items, take_status
 
     ctx = Context(tracker=tracker)
     index = 0
@@ -512,8 +559,14 @@ def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item
             rule, "concern" if kind == "cause_of_concern" else ""
         )
         text, index = collect(blocks, cues, index, text, mode)
+        status = None
+        if tracker:
+            text, status = split_commentary(text)
         add_item(ctx, kind, number, text, block.page, rule, confidence)
-        index = take_status(blocks, cues, index, ctx)
+        if status and ctx.items:
+            ctx.items[-1] = replace(ctx.items[-1], status=status)
+        else:
+            index = take_status(blocks, cues, index, ctx)
     return apply_concern_links(ctx.items, ctx.concern_links)
 
 

@@ -75,16 +75,24 @@ def quoted_kind(text: str) -> str:
 # --- source reports ----------------------------------------------------------------
 
 
+PUBLISHED = re.compile(
+    r"\s*\((?:[^()]*?,\s*)?(?:published|dated|issued)\b[^()]*\)", re.I
+)
+
+
 def is_report_name(heading: str) -> bool:
     """A tracker heading that names a report ("PEEL: Police legitimacy 2017"),
-    not the paper's own date ("8th June 2017") or section ("Recommendations")."""
+    not the paper's own date ("8th June 2017") or section ("Recommendations").
+    A "(published 22 March 2018)" after the name is not part of it."""
+    name = PUBLISHED.sub("", heading).strip()
     return bool(
-        re.search(r"\b(19|20)\d\d\b|\bPEEL\b", heading)
-        and len(heading.split()) <= 14
+        re.search(r"\b(19|20)\d\d\b|\bPEEL\b", name)
+        and len(name.split()) <= 14
+        and not name.endswith((".", ":", ";"))
         and not re.search(
-            r"\b(recommendations?|update|committee|tracker)\b", heading, re.I
+            r"\b(recommendations?|update|committee|tracker)\b", name, re.I
         )
-        and not DAY_MONTH.search(heading)
+        and not DAY_MONTH.search(name)
     )
 
 
@@ -93,23 +101,100 @@ DAY_MONTH = re.compile(
     r"September|October|November|December)\b",
     re.I,
 )
+PEEL_PILLAR = re.compile(
+    r"\bPEEL\b.*?\b(effectiveness|efficiency|legitimacy|leadership)\b.*?"
+    r"\b((?:19|20)\d\d(?:/\d\d)?)\b",
+    re.I,
+)
+
+
+def report_name(name: str) -> str:
+    """The name a tracker gives a report, tidied: the "(published …)" after it
+    dropped, and a PEEL pillar report named as the inspectorate titles it
+    ("PEEL Effectiveness Report in 2015" -> "PEEL: Police effectiveness 2015")."""
+    name = PUBLISHED.sub("", name).strip(" ,.:–-")
+    pillar = PEEL_PILLAR.search(name)
+    if pillar and not re.search(r"\bPolice\s+" + pillar.group(1), name, re.I):
+        return f"PEEL: Police {pillar.group(1).lower()} {pillar.group(2)}"
+    return name
+
+
+def titled_block(text: str) -> str | None:
+    """The report a tracker block opens with, named and dated:
+    "Crime Data Integrity inspection 2017 (published 27 July 2017) …"."""
+    published = PUBLISHED.search(text)
+    if published is None or published.start() > 160:
+        return None
+    name = text[: published.start()].strip()
+    if not name or len(name.split()) > 20 or re.search(r"[.:;]", name[-1]):
+        return None
+    return report_name(name)
 
 
 def quoted_title(text: str) -> str | None:
-    """The report a tracker paragraph introduces: “Title” was published / report."""
+    """The report a tracker paragraph introduces: “Title” was published / report,
+    or "There was a National Child Protection Inspection of West Midlands Police"."""
     quoted = re.search(
         r"(?:^\s*|\bIn\s+|\bpublished\s+)[“\"]([^”\"]{8,200})[”\"],?\s+"
         r"(was|is|were|published|for|in)\b",
         text,
     )
     if quoted:
-        return quoted.group(1).strip()
+        return report_name(quoted.group(1).strip())
     named = re.search(
         r"\b(?:There was an?|from the|of the)\s+((?:[A-Z][\w’']*\s*){2,8}"
-        r"(?:Report|Inspection|report|inspection)(?:\s+in\s+\d{4})?)",
+        r"(?:Report|Inspection|report|inspection)"
+        r"(?:\s+(?:of|into|on)\s+(?:[A-Z][\w’'&]*\s*){1,6})?(?:\s+in\s+\d{4})?)",
         text,
     )
-    return named.group(1).strip() if named else None
+    return report_name(named.group(1).strip()) if named else None
+
+
+def kinds_named(text: str) -> list[str]:
+    """The kinds a tracker sentence names, in the order it names them ("one
+    cause of concern with two recommendations" -> concern, recommendation)."""
+    found = {}
+    for kind, pattern in (
+        ("cause_of_concern", r"\bcauses? (?:of|for) concern\b"),
+        ("area_for_improvement", r"\bareas? for improvement\b|\bAFIs?\b"),
+        ("recommendation", r"\brecommendations?\b"),
+    ):
+        match = re.search(pattern, text, re.I)
+        if match:
+            found[kind] = match.start()
+    return sorted(found, key=found.get)
+
+
+# --- what a tracker says after an item ------------------------------------------
+
+# A sentence in which the tracker reports what the force did: "The force has
+# recently conducted a large audit …", "Training has been delivered …".
+COMMENTARY = re.compile(
+    r"^(?:The|This|Our|Its|A|An)?\s*(?:[A-Za-z’'-]+\s+){0,3}?"
+    r"(?:has|have|had|was|were|is being|are being)\s+"
+    r"(?:recently\s+|now\s+|already\s+|also\s+)?"
+    r"(?:been\s+)?[a-z]+(?:ed|en|un|ne|de)\b"
+)
+
+
+def split_commentary(text: str) -> tuple[str, str | None]:
+    """An item's text without the tracker's words after it, and the status
+    they give. A status sentence ("This recommendation has been addressed and
+    archived.") or a sentence of the force's progress, printed straight after
+    the item in the same paragraph, ends the item."""
+    from .items import blocks_to_cues_of_texts
+
+    ends = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"])", text)]
+    if not ends:
+        return text, None
+    sentences = [text[start:end] for start, end in zip(ends, ends[1:] + [len(text)])]
+    for start, sentence, cues in zip(
+        ends, sentences, blocks_to_cues_of_texts(sentences), strict=True
+    ):
+        status = status_from(cues, sentence)
+        if status or (COMMENTARY.match(sentence) and "should" not in sentence):
+            return text[:start].rstrip(), status
+    return text, None
 
 
 # --- tracker tables -----------------------------------------------------------------

@@ -262,9 +262,58 @@ def test_tracker_quote_kind_comes_from_the_sentences_around_it():
         numbered("Within three months, the force should audit its crime records.", "2"),
     ]
     items = blocks_to_items(blocks, TRACKER)
+    # contract §1: status as printed, null where none is given
     assert [(i["kind"], i["status"]) for i in items] == [
         ("area_for_improvement", "closed"),
-        ("recommendation", "on-going"),
+        ("recommendation", None),
+    ]
+
+
+def test_status_sentence_in_the_items_paragraph_ends_it():
+    """A plain Word paper prints the status straight after the item, in the
+    same paragraph; the tracker's account of progress ends the item too."""
+    blocks = [
+        para(f"“{TITLE}” was published in March 2017."),
+        numbered(
+            "The force to review its approach to stalking. "
+            "This recommendation has been addressed and archived.",
+            "1",
+        ),
+        numbered(
+            "The force to audit its crime records. The force has recently "
+            "conducted a large audit of its crime records.",
+            "2",
+        ),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert [(i["text"], i["status"]) for i in items] == [
+        ("The force to review its approach to stalking.", "addressed and archived"),
+        ("The force to audit its crime records.", None),
+    ]
+
+
+def test_report_named_and_dated_before_its_items():
+    blocks = [
+        numbered(
+            "Crime Data Integrity inspection 2017 (published 27 July 2017)", "5.1"
+        ),
+        para("The report contained one cause of concern with two recommendations:"),
+        para(
+            "“The force is not recording a large share of the crimes reported to it.”"
+        ),
+        para(
+            "Recommendation 1: Within three months, the force should audit its records."
+        ),
+        para("Status: Closed – superseded by the national audit programme."),
+    ]
+    items = blocks_to_items(blocks, TRACKER)
+    assert [(i["kind"], i["source_report"], i["status"]) for i in items] == [
+        ("cause_of_concern", "Crime Data Integrity inspection 2017", None),
+        (
+            "recommendation",
+            "Crime Data Integrity inspection 2017",
+            "Closed – superseded",
+        ),
     ]
 
 
