@@ -187,7 +187,9 @@ def split_commentary(text: str) -> tuple[str, str | None]:
     ends = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"])", text)]
     if not ends:
         return text, None
-    sentences = [text[start:end] for start, end in zip(ends, ends[1:] + [len(text)])]
+    sentences = [
+        text[start:end] for start, end in zip(ends, ends[1:] + [len(text)], strict=True)
+    ]
     for start, sentence, cues in zip(
         ends, sentences, blocks_to_cues_of_texts(sentences), strict=True
     ):
