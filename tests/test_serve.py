@@ -13,12 +13,16 @@ import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from pipeline.cli import cli
+from pipeline.datasette_plugins.plain_refusals import escape_fts_query
 from pipeline.migrations import migrate
 from pipeline.serve import (
     NoPassword,
@@ -387,6 +391,54 @@ def test_canned_query_form_opens_without_parameters(datasette, name):
     response = datasette_get(datasette, f"/register/{name}")
     assert response.status_code == 200
     assert 'class="message-error"' not in response.text
+
+
+@pytest.mark.parametrize("name", sorted(CANNED_QUERY_PARAMS))
+def test_post_to_a_read_only_query_is_refused_plainly(datasette, name):
+    # With the CSRF cookie and token, as from a form: Datasette itself would
+    # answer 500 and log a traceback.
+    session = Session(datasette)
+    token = csrf_token(session.run("GET", "/-/login"))
+    response = session.run("POST", f"/register/{name}", data={"csrftoken": token})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.text.startswith(f"{name} is a read-only query: open it with GET")
+
+
+UNBALANCED_SEARCHES = ['"', '""', ' " ', '"domestic', 'abuse"', "(", ")", "AND"]
+ODD_SEARCHES = ["NEAR(", "-abuse", "a:b", "^", "*", "'", "col:", "+", "{x}"]
+
+
+@pytest.mark.parametrize("typed", UNBALANCED_SEARCHES + ODD_SEARCHES)
+def test_search_for_anything_typed_never_gives_an_fts5_error(datasette, typed):
+    searched = quote(typed)
+    for path in (
+        f"/register/item_register.json?_search={searched}",
+        f"/register/search_items.json?_shape=array&q={searched}",
+    ):
+        response = datasette_get(datasette, path)
+        assert response.status_code == 200, f"{path}: {response.text[:200]}"
+
+
+def test_search_with_an_unclosed_quote_still_finds_the_phrase(datasette):
+    for path in (
+        "/register/item_register.json?_shape=array&_search=%22domestic+abuse",
+        "/register/search_items.json?_shape=array&q=%22domestic+abuse",
+    ):
+        rows = datasette_get(datasette, path).json()
+        rows = rows["rows"] if isinstance(rows, dict) else rows
+        assert [row["item_id"] for row in rows] == ["i-dom"], path
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("\"*^:()-+ NEARDab{}'\t")), max_size=12))
+def test_escaped_search_is_always_valid_fts5(typed):
+    connection = sqlite3.connect(":memory:")
+    connection.execute("create virtual table t using fts5(text)")
+    connection.execute("insert into t values ('domestic abuse near a door')")
+    connection.execute(
+        "select count(*) from t where t match ?", [escape_fts_query(typed)]
+    ).fetchone()
 
 
 def test_metadata_follows_the_database_name(tmp_path):
