@@ -77,6 +77,7 @@ class Context:
     default_status: str | None = None
     tracker: bool = False
     table_header: dict | None = None
+    history: float | None = None  # the size of the heading over earlier recommendations
     contents_page: int | None = None  # a table of contents lists headings, not items
     items: list = field(default_factory=list)
 
@@ -429,6 +430,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
         if section != "recommendation":
             ctx.concern = None if section is None else ctx.concern
         ctx.section = section
+        update_history(block, ctx)
         if ctx.tracker:
             red = re.search(r"\bred\b", block.text, re.I)
             ctx.default_status = "red" if red else None
@@ -453,6 +455,37 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
             ctx.default_status = found.group(1).lower()
     return False
+
+
+# A heading over the last inspection's recommendations and how far each got:
+# "Appendix II: Progress on recommendations from the last report".
+HISTORY_HEADING = re.compile(
+    r"\b(?:last|previous|earlier|prior|20\d\d)\s+(?:report|inspection|visit)s?\b"
+    r"|\bprogress\s+(?:on|against|made\s+on)\s+(?:the\s+)?(?:previous\s+)?"
+    r"recommendations\b",
+    re.I,
+)
+# The verdict an inspection prints after an earlier recommendation.
+VERDICT = re.compile(
+    r"(?:\(\d+(?:\.\d+)*\)\s*)?\b(?:(?:partially|not)\s+)?achieved\.?$", re.I
+)
+
+
+def update_history(block: Block, ctx: Context) -> None:
+    """Open or close a section of history: under a heading naming the last
+    inspection's recommendations, nothing is a new item until a heading at
+    least as large that does not."""
+    if HISTORY_HEADING.search(block.text) and not ctx.tracker:
+        ctx.history = block.size
+    elif ctx.history is not None and block.size >= ctx.history - 0.1:
+        ctx.history = None
+
+
+def is_history(ctx: Context, text: str) -> bool:
+    """True for an earlier recommendation an inspection report prints as
+    history: under a history heading, or ending with its verdict
+    ("(4.41) Partially achieved")."""
+    return not ctx.tracker and (ctx.history is not None or bool(VERDICT.search(text)))
 
 
 def is_item_heading(block: Block) -> bool:
@@ -610,7 +643,8 @@ def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
 def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> None:
     """Append an item, linking a recommendation to the open cause of concern."""
     text = clean_text(text)
-    if not text:
+    if not text or is_history(ctx, text):
+        ctx.pending = None
         return
     parent = ctx.concern if kind == "recommendation" else None
     ctx.items.append(

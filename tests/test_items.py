@@ -479,3 +479,34 @@ def test_without_a_link_sentence_the_latest_concern_is_the_parent():
     )
     items = blocks_to_items(blocks, INSPECTION)
     assert parents_by_number(items) == {"1": CONCERN_B, "2": CONCERN_B, "3": CONCERN_B}
+
+
+def test_last_inspections_recommendations_are_history_not_items():
+    """An appendix of the last report's recommendations with their verdicts is
+    history (dev-set README, "Not items"); a later section is read again."""
+    blocks = [
+        heading("Appendix II: Progress on recommendations from the last report"),
+        Block(
+            page=2, text="Main recommendations", kind="heading", bold=True, size=10.0
+        ),
+        numbered("The force should record its use of force. (4.2) Achieved", "1"),
+        numbered(
+            "Detainees should be offered a shower. (4.41) Partially achieved", "2"
+        ),
+        heading("Areas for improvement"),
+        bullet("The force should improve how it records crime."),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [i["text"] for i in items] == [
+        "The force should improve how it records crime."
+    ]
+
+
+def test_a_recommendation_ending_in_its_verdict_is_history():
+    blocks = [
+        heading("Recommendations"),
+        numbered("The force should record its use of force. (4.2) Not achieved", "1"),
+        numbered("The force should audit its custody records.", "2"),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [i["text"] for i in items] == ["The force should audit its custody records."]
