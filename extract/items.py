@@ -122,8 +122,17 @@ def heading_section(block: Block, cues: list[Cue]) -> str | None:
         c.label
         for c in cues
         if c.label in KINDS
-        and c.rule.endswith("section")
-        and (c.end >= end or (c.start <= 2 and len(block.text[c.end :].split()) <= 3))
+        and (
+            (
+                c.rule.endswith("section")
+                and (
+                    c.end >= end
+                    or (c.start <= 2 and len(block.text[c.end :].split()) <= 3)
+                )
+            )
+            # "A remaining area for improvement": a label's words closing a heading
+            or (c.rule.endswith("label") and c.end >= end and c.start > 0)
+        )
     }
     if not kinds:
         return None
@@ -345,7 +354,7 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
 
     who = addressee(cues)
     if ctx.section in (*KINDS, "mixed"):
-        opened = section_item(block, who, ctx.section)
+        opened = section_item(block, cues, who, ctx.section)
         if opened:
             return opened
     if ctx.source_report and block.kind == "numbered" and not is_decimal(block.marker):
@@ -356,7 +365,7 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
     return None
 
 
-def section_item(block: Block, who: Cue | None, section: str):
+def section_item(block: Block, cues: list[Cue], who: Cue | None, section: str):
     """The item a block states under a section heading of `section` ("mixed" for
     "Causes of concern and recommendations"), or None for its other text."""
     if len(block.text.split()) < 6 and not block.text.endswith((".", ";", ":")):
@@ -369,6 +378,21 @@ def section_item(block: Block, who: Cue | None, section: str):
     listed = block.kind in ("bullet", "numbered")
     if kind and (who or (listed and kind != "cause_of_concern")):
         return kind, number_of(block), block.text, f"in-section-{kind}", 2
+    start = sentence_addressee(block, cues) if section in KINDS else None
+    if start is not None and block.kind == "paragraph":
+        # "Of the 14 crimes … only nine had been recorded. The force should …"
+        return section, None, block.text[start:], f"in-section-sentence-{section}", 1
+    return None
+
+
+def sentence_addressee(block: Block, cues: list[Cue]) -> int | None:
+    """Where a sentence addressed to someone ("The force should …") starts
+    inside a paragraph, after a sentence of findings; None if none does."""
+    for cue in cues:
+        if cue.label == "addressee" and cue.start > 0:
+            before = block.text[: cue.start].rstrip()
+            if before.endswith((".", "!", "?", ".”", '."')):
+                return cue.start
     return None
 
 
@@ -461,8 +485,8 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
 # "Appendix II: Progress on recommendations from the last report".
 HISTORY_HEADING = re.compile(
     r"\b(?:last|previous|earlier|prior|20\d\d)\s+(?:report|inspection|visit)s?\b"
-    r"|\bprogress\s+(?:on|against|made\s+on)\s+(?:the\s+)?(?:previous\s+)?"
-    r"recommendations\b",
+    r"|\bprogress\s+(?:on|against|made\s+on)\b.{0,30}\b(?:recommendations"
+    r"|areas\s+for\s+improvement|causes\s+of\s+concern)\b",
     re.I,
 )
 # The verdict an inspection prints after an earlier recommendation.

@@ -510,3 +510,17 @@ def test_a_recommendation_ending_in_its_verdict_is_history():
     ]
     items = blocks_to_items(blocks, INSPECTION)
     assert [i["text"] for i in items] == ["The force should audit its custody records."]
+
+
+def test_a_lone_area_for_improvement_stated_after_findings_in_its_paragraph():
+    """A short letter's one area for improvement, under a singular heading,
+    is the sentence addressed to the force after the paragraph's findings."""
+    afi = "The force should make sure that its staff record coercive control."
+    blocks = [
+        heading("Progress on the areas for improvement from 2018"),
+        para("In the first, we said that the force should improve its recording."),
+        heading("A remaining area for improvement"),
+        para(f"Of the 14 such crimes we found, only nine had been recorded. {afi}"),
+    ]
+    items = blocks_to_items(blocks, INSPECTION)
+    assert [(i["kind"], i["text"]) for i in items] == [("area_for_improvement", afi)]
