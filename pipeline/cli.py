@@ -56,7 +56,7 @@ def extract(pdf_path, timeout_s, memory_mib):
         hmic extract corpus/peel-2016-west-midlands.pdf
     """
     from extract.errors import ExtractError
-    from extract.isolate import run_extract
+    from extract.isolate import ChildNotStarted, run_extract
 
     # The path is not checked by click: a directory or an unreadable file is
     # bad input like any other, one Error line and exit 1 (contract §1).
@@ -66,6 +66,8 @@ def extract(pdf_path, timeout_s, memory_mib):
         raise click.ClickException(f"{pdf_path}: {exc}") from exc
     except OSError as exc:
         raise click.ClickException(f"{pdf_path}: {os_error_text(exc)}") from exc
+    except ChildNotStarted as exc:  # the machine's fault, not the file's
+        raise click.ClickException(str(exc)) from exc
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 

@@ -339,6 +339,22 @@ def test_cli_bad_input_is_one_line_on_stderr(name, reason):
     assert result.stderr.count("\n") == 1
 
 
+def test_cli_child_that_cannot_start_is_one_error_line(monkeypatch):
+    def no_process(process_obj):
+        raise OSError(12, "Cannot allocate memory")
+
+    process_class = multiprocessing.context.ForkServerProcess
+    monkeypatch.setattr(process_class, "_Popen", staticmethod(no_process))
+    path = str(PDFS / "two-pages.pdf")
+    result = CliRunner().invoke(cli, ["extract", path])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {path}: could not start the extraction process "
+        "(OSError: [Errno 12] Cannot allocate memory)\n"
+    )
+
+
 def test_cli_too_slow_names_the_limit(monkeypatch):
     monkeypatch.setattr(isolate, "extract_with_warnings", sleep_past_deadline)
     path = str(PDFS / "two-pages.pdf")
