@@ -43,6 +43,7 @@ METADATA_PATH = PACKAGE_DIR / "metadata.yml"
 VIEWS_PATH = PACKAGE_DIR / "views.sql"
 PLUGINS_DIR = PACKAGE_DIR / "datasette_plugins"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
 PLUGIN = "hmic-serve"
 ANALYST_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.-]{0,39}$")
 METADATA_DATABASE = "register"
@@ -168,19 +169,32 @@ def register_datasette(
     static_mounts = []
     if corpus_dir is not None and Path(corpus_dir).is_dir():
         static_mounts.append(("corpus", str(corpus_dir)))
-    name = Path(path).stem
+    # Always /register/..., whatever the file is called, so links and the
+    # templates named after the database (row-register-items.html) hold.
+    name = METADATA_DATABASE
     metadata = load_metadata(name, edit=edit)
     metadata["plugins"] = plugins_config(
         name, edit, passwords if edit else {}, host_names
     )
-    return Datasette(
+    static_mounts.append(("hmic-static", str(STATIC_DIR)))
+    datasette = Datasette(
         files=[path],
         metadata=metadata,
         plugins_dir=str(PLUGINS_DIR),
         template_dir=str(TEMPLATES_DIR),
         static_mounts=static_mounts,
-        settings={"sql_time_limit_ms": 3000, "default_page_size": 50},
+        settings={
+            "sql_time_limit_ms": 3000,
+            "default_page_size": 50,
+            "default_facet_size": 8,
+        },
     )
+    stem = Path(path).stem
+    if stem != name:
+        database = datasette.get_database(stem)
+        datasette.remove_database(stem)
+        datasette.add_database(database, name=name)
+    return datasette
 
 
 def plugins_config(

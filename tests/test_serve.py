@@ -362,7 +362,8 @@ def test_item_register_facets_and_searches(datasette):
 
 def test_pdf_cells_render_as_links_and_the_pdf_is_served(datasette):
     html = datasette_get(datasette, "/register/item_register").text
-    assert f'<a href="/corpus/{PDF_NAME}#page=2" class="pdf-link">' in html
+    link = f'<a href="/corpus/{PDF_NAME}#page=2" class="pdf-link" title="{PDF_NAME}">'
+    assert link + "PDF p. 2</a>" in html
     response = datasette_get(datasette, f"/corpus/{PDF_NAME}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/pdf")
@@ -747,3 +748,91 @@ def test_the_read_only_server_shows_changes_without_a_restart(datasette, registe
     assert len(served("/register/reports.json")) == reports_before + 1
     history = served("/register/item_history.json?item_id=i-new")
     assert [row["value"] for row in history] == ["in_progress"]
+
+
+# --- readable tables ---------------------------------------------------------------
+
+
+def header_names(html: str) -> list[str]:
+    """The data-column of each <th> of the page's rows-and-columns table."""
+    table = html.split('<table class="rows-and-columns">', 1)[1].split("</thead>")[0]
+    return re.findall(r'<th [^>]*data-column="([^"]+)"', table)
+
+
+def test_html_column_lists_name_columns_that_exist(register):
+    db_path, _ = register
+    prepare_database(db_path)
+    tables = load_metadata()["databases"]["register"]["tables"]
+    with closing(sqlite3.connect(db_path)) as connection:
+        for table, table_metadata in tables.items():
+            columns = {
+                row[1] for row in connection.execute(f"PRAGMA table_info([{table}])")
+            }
+            named = set(table_metadata.get("html_columns", [])) | set(
+                table_metadata.get("html_hidden", [])
+            )
+            assert named <= columns, (table, sorted(named - columns))
+
+
+def test_item_register_puts_key_columns_and_the_text_with_its_pdf_first(datasette):
+    html = datasette_get(datasette, "/register/item_register").text
+    names = header_names(html)
+    assert names[:7] == ["item_id", "kind", "number", "status", "rag", "text", "pdf"]
+    assert not {"item_rowid", "first_report_id", "inspectorates"} & set(names)
+    assert '<a href="/register/items/i-dom" class="item-link">i-dom</a>' in html
+    assert '<a href="/register/reports/r2015" class="report-link">PEEL' in html
+    assert '<dl class="column-descriptions">' in html  # hidden by register.css
+    assert "/hmic-static/register.css" in html
+    css = datasette_get(datasette, "/hmic-static/register.css").text
+    assert "dl.column-descriptions { display: none; }" in css
+    assert "datasette-sticky-table-headers-style" in html
+    row = datasette_get(datasette, "/register/item_register.json?_shape=array").json()
+    assert {"item_rowid", "first_report_id", "inspectorates"} <= set(row[0])
+
+
+def test_reports_show_titles_first_and_lists_as_plain_text(datasette):
+    html = datasette_get(datasette, "/register/reports").text
+    names = header_names(html)
+    assert names[:3] == ["title", "published", "force"]
+    assert not {"id", "content_hash", "sha256"} & set(names)
+    assert '<a href="/register/reports/r2016" class="report-link">' in html
+    assert '<td class="col-inspectorates type-str">HMIC</td>' in html
+    assert "[&#34;HMIC&#34;]" not in html and '["HMIC"]' not in html
+
+
+def test_foreign_keys_show_report_titles_not_ids(datasette):
+    html = datasette_get(datasette, "/register/occurrences").text
+    assert header_names(html)[:2] == ["item_id", "report_id"]
+    assert ">PEEL: Police effectiveness 2015 - Test Force</a>" in html
+    assert '<a href="/register/items/i-dom">i-dom</a>' in html
+
+
+def test_canned_queries_hide_their_sql(datasette):
+    queries = load_metadata()["databases"]["register"]["queries"]
+    assert [name for name, query in queries.items() if not query.get("hide_sql")] == []
+    html = datasette_get(datasette, "/register/item_history?item_id=i-dom").text
+    assert '<pre id="sql-query">' not in html and 'id="sql-editor"' not in html
+    assert "<title>Status history of one item</title>" in html
+
+
+def test_glossary_page_holds_the_vocabularies_and_columns(datasette):
+    home = datasette_get(datasette, "/").text
+    assert '<a href="/-/glossary">glossary</a>' in home
+    assert "pending_sign_off" not in home
+    glossary = datasette_get(datasette, "/-/glossary")
+    assert glossary.status_code == 200
+    text = glossary.text
+    assert "pending_sign_off" in text and "area_for_improvement" in text
+    assert '<h3 id="item_register">' in text
+    assert "The item&#39;s words as first printed." in text
+
+
+def test_any_file_is_served_as_register(register, tmp_path):
+    db_path, corpus = register
+    other = tmp_path / "kent-2024.db"
+    other.write_bytes(db_path.read_bytes())
+    prepare_database(other)
+    datasette = register_datasette(other, corpus_dir=corpus)
+    html = datasette_get(datasette, "/register/item_register").text
+    assert header_names(html)[:2] == ["item_id", "kind"]
+    assert "kent-2024" not in datasette.databases
