@@ -484,7 +484,7 @@ def drop_running_text(lines: list[dict], page_count: int) -> list[dict]:
     """
     pages_by_key: dict[str, set[int]] = {}
     for line in lines:
-        if is_in_margin(line, 0.12):
+        if is_in_margin(line, 0.12) and line.get("table") is None:
             pages_by_key.setdefault(margin_key(line), set()).add(line["page"])
     threshold = max(2, page_count // 4)
     return [
@@ -492,6 +492,7 @@ def drop_running_text(lines: list[dict], page_count: int) -> list[dict]:
         for line in lines
         if not (
             is_in_margin(line, 0.12)
+            and line.get("table") is None  # a table's header row repeated on each page
             and (
                 len(pages_by_key.get(margin_key(line), ())) >= threshold
                 or PAGE_NUMBER.match(line["text"].strip())

@@ -26,7 +26,6 @@ from .items import (
     Context,
     Item,
     clean_text,
-    cue_at_start,
     label_number,
     status_from,
 )
@@ -244,13 +243,17 @@ def table_rows(blocks: list[Block], index: int) -> tuple[list[dict[int, tuple]],
 
 
 def table_items(blocks, cues, index: int, ctx: Context) -> int:
-    """Items of a tracker table (one a row); other tables are passed over."""
+    """Items of a tracker table (one a row); other tables are passed over.
+
+    A table with no header of its own continues the last tracker table when it
+    has as many columns (a row cut by a page break goes on at its top); a
+    table of counts ("Total 6 2 10") is neither."""
     rows, after = table_rows(blocks, index)
     header = {col: cell.text for col, (cell, _) in rows[0].items()} if rows else {}
     roles = column_roles(header)
     if "text" not in roles or not ({"status", "report", "rag"} & roles.keys()):
         roles = column_roles(ctx.table_header or {})
-        if "text" not in roles:
+        if "text" not in roles or width(rows) != width([ctx.table_header or {}]):
             return after
         header, body = ctx.table_header, rows  # a table continued from the last page
     else:
@@ -267,8 +270,36 @@ def table_items(blocks, cues, index: int, ctx: Context) -> int:
             last = ctx.items[-1]
             ctx.items[-1] = replace(last, text=clean_text(f"{last.text} {cell.text}"))
             continue
-        ctx.items.append(row_to_item(cell, cues[at], texts, roles, header))
+        if not is_item_text(cell.text):
+            continue  # a count or a ref in the text column
+        for item in row_to_items(cell, cues[at], texts, roles, header):
+            add_row_item(ctx, item)
     return after
+
+
+def add_row_item(ctx: Context, item: Item) -> None:
+    """Append a table row's item; a recommendation after a cause of concern of
+    the same report (the next row, or the same cell) answers it."""
+    concern = ctx.concern
+    if (
+        item.kind == "recommendation"
+        and concern is not None
+        and ctx.items[concern].source_report == item.source_report
+    ):
+        item = replace(item, parent=concern)
+    ctx.items.append(item)
+    if item.kind == "cause_of_concern":
+        ctx.concern = len(ctx.items) - 1
+
+
+def width(rows: list[dict]) -> int:
+    """The number of columns of a table's rows."""
+    return max((max(row, default=-1) + 1 for row in rows), default=0)
+
+
+def is_item_text(text: str) -> bool:
+    """True for text that can be an item: words, not a count or a reference."""
+    return len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
 
 
 def is_row_tail(texts: dict, roles: dict) -> bool:
@@ -280,33 +311,63 @@ def is_row_tail(texts: dict, roles: dict) -> bool:
     return not any(others)
 
 
-def row_to_item(cell: Block, cell_cues, texts: dict, roles: dict, header: dict) -> Item:
-    """One tracker table row as an Item: text, report, status (or RAG), kind."""
-    number, text = None, cell.text
-    label = cue_at_start(cell_cues, KINDS)
-    if label and label.rule.endswith("label"):
-        number, text = label_number(label), text[label.end :].lstrip(" :–-—.")
+def row_to_items(
+    cell: Block, cell_cues, texts: dict, roles: dict, header: dict
+) -> list[Item]:
+    """One tracker table row as Items: text, report, status (or RAG), kind.
+    A cell holding "Cause of concern: … Recommendation: …" is two items, the
+    recommendation answering the concern."""
+    labels = [c for c in cell_cues if c.label in KINDS and c.rule.endswith("label")]
+    starts = [c for c in labels if c.start == 0 or cell.text[c.start - 1] in " \n"]
+    if len(starts) < 2 or starts[0].start > 2:
+        starts = starts[:1] if starts and starts[0].start <= 2 else []
+    report = texts.get(roles.get("report"))
+    status = texts.get(roles.get("status")) or texts.get(roles.get("rag"))
+    status = cell_status(status) if status else None
     kind = row_kind(texts.get(roles.get("type")), header.get(roles["text"], ""))
-    return Item(
-        kind=kind or quoted_kind(text),
-        number=number,
-        text=clean_text(text),
-        page=cell.page,
-        source_report=texts.get(roles.get("report")),
-        status=texts.get(roles.get("status")) or texts.get(roles.get("rag")),
-        rule="tracker-table-row",
-        confidence=2,
+    pieces = []
+    for n, label in enumerate(starts):
+        end = starts[n + 1].start if n + 1 < len(starts) else len(cell.text)
+        text = cell.text[label.end : end].lstrip(" :–-—.")
+        pieces.append(
+            (label.label if len(starts) > 1 else None, label_number(label), text)
+        )
+    if not starts:
+        pieces = [(None, None, cell.text)]
+    return [
+        Item(
+            kind=label_kind or kind or quoted_kind(text),
+            number=number,
+            text=clean_text(text),
+            page=cell.page,
+            source_report=report,
+            status=status,
+            rule="tracker-table-row",
+            confidence=2,
+        )
+        for label_kind, number, text in pieces
+    ]
+
+
+def cell_status(text: str) -> str:
+    """A status cell's words without the reference or reason after them:
+    "Closed – superseded by C22-04" -> "Closed – superseded"; "Open – at risk"
+    stays whole (a table cell holds only the status)."""
+    return (
+        re.split(r"[.;(]|\s+(?:by|following|pending|until|because)\b", text)[0].strip()
+        or text
     )
 
 
 def row_kind(type_text: str | None, header: str) -> str | None:
-    """A table row's kind from its type column, else from the text column's name
-    ("Area for improvement"); None when neither says."""
+    """A table row's kind from its type column ("AFI", "Rec", "CoC"), else from
+    the text column's name ("Area for improvement"); None when neither says."""
     text = (type_text or header).lower()
-    if "area" in text or "afi" in text:
+    words = set(re.findall(r"[a-z]+", text))
+    if "area" in text or "afi" in words or "afis" in words:
         return "area_for_improvement"
-    if "concern" in text:
+    if "concern" in text or words & {"coc", "cfc"}:
         return "cause_of_concern"
-    if type_text and "recommend" in text:
+    if type_text and ("recommend" in text or words & {"rec", "recs"}):
         return "recommendation"
     return None

@@ -524,3 +524,46 @@ def test_a_lone_area_for_improvement_stated_after_findings_in_its_paragraph():
     ]
     items = blocks_to_items(blocks, INSPECTION)
     assert [(i["kind"], i["text"]) for i in items] == [("area_for_improvement", afi)]
+
+
+def table(rows, page=1, name="t0"):
+    """A table's cells as Blocks, row by row; a cell of "" is left empty."""
+    return [
+        Block(page=page, text=text, kind="cell", size=9.0, table=f"p{page}-{name}",
+              row=r, col=c)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        if text
+    ]  # fmt: skip
+
+
+HEADER = ["Ref", "Report", "Type", "Recommendation / area for improvement", "Status"]
+
+
+def test_tracker_table_kinds_from_abbreviations_and_a_concerns_recommendation():
+    rows = [
+        HEADER,
+        ["C1", "PEEL 2019", "CoC", "The force does not understand the demand it faces.",
+         "Closed – superseded"],
+        ["C2", "PEEL 2019", "Rec", "Within six months, the force should analyse demand.",
+         "Closed – superseded by C3"],
+        ["C3", "PEEL 2022", "AFI", "The force should make sure it plans its workforce.",
+         "On-going"],
+    ]  # fmt: skip
+    items = blocks_to_items(table(rows), TRACKER)
+    assert [(i["kind"], i["status"], i["parent"]) for i in items] == [
+        ("cause_of_concern", "Closed – superseded", None),
+        ("recommendation", "Closed – superseded", 0),
+        ("area_for_improvement", "On-going", None),
+    ]
+
+
+def test_a_table_of_totals_after_a_tracker_table_is_no_item():
+    rows = [
+        HEADER,
+        ["C3", "PEEL 2022", "AFI", "The force should plan its workforce.", "On"],
+    ]
+    totals = [["Source", "Open", "Closed", "Total"], ["PEEL 2022", "5", "1", "6"]]
+    blocks = table(rows) + table(totals, page=2)
+    items = blocks_to_items(blocks, TRACKER)
+    assert [i["text"] for i in items] == ["The force should plan its workforce."]
