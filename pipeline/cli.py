@@ -304,7 +304,7 @@ def _resolve_force(db_path, typed):
 # --- status --------------------------------------------------------------------
 
 
-def _record(db_path, item_id, field_name, value, note, effective=None):
+def _record(db_path, item_id, field_name, value, note, effective=None, force=None):
     """Record an analyst's change and print the item's new state."""
     from pathlib import Path
 
@@ -317,10 +317,11 @@ def _record(db_path, item_id, field_name, value, note, effective=None):
 
     if not Path(db_path).is_file():
         raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    force = _resolve_force(db_path, force)
     try:
         db = open_register(db_path)
         item = record_change(
-            db, item_id, field_name, value, note=note, effective=effective
+            db, item_id, field_name, value, note=note, effective=effective, force=force
         )
     except AmbiguousItem as exc:
         prefix, ids = exc.args
@@ -339,6 +340,11 @@ def _record(db_path, item_id, field_name, value, note, effective=None):
 
 
 note_option = click.option("--note", default=None, help="Why; kept in the history.")
+force_option = click.option(
+    "--force",
+    default=None,
+    help="Whose change it is, for an item that applies to several forces.",
+)
 date_option = click.option(
     "--date",
     "effective",
@@ -353,8 +359,9 @@ date_option = click.option(
 @click.argument("status", metavar="STATUS")
 @note_option
 @date_option
+@force_option
 @register_db_option
-def status(item_id, status, note, effective, db_path):
+def status(item_id, status, note, effective, force, db_path):
     """Set an item's status (or its RAG grade: red, amber, green) as an analyst.
 
     STATUS is open, in_progress, pending_sign_off, closed or superseded, or a
@@ -373,7 +380,7 @@ def status(item_id, status, note, effective, db_path):
         field_name, value = word_to_field(status)
     except UnknownStatus as exc:
         raise click.ClickException(str(exc)) from exc
-    _record(db_path, item_id, field_name, value, note, effective)
+    _record(db_path, item_id, field_name, value, note, effective, force)
 
 
 # --- owner ---------------------------------------------------------------------
@@ -384,15 +391,16 @@ def status(item_id, status, note, effective, db_path):
 @click.argument("name")
 @note_option
 @date_option
+@force_option
 @register_db_option
-def owner(item_id, name, note, effective, db_path):
+def owner(item_id, name, note, effective, force, db_path):
     """Set who owns an item; earlier owners stay in the history.
 
     \b
     Example:
         hmic owner 1c3ec66a71e870c7 "Head of Public Protection"
     """
-    _record(db_path, item_id, "owner", name, note, effective)
+    _record(db_path, item_id, "owner", name, note, effective, force)
 
 
 # --- target --------------------------------------------------------------------
@@ -403,8 +411,9 @@ def owner(item_id, name, note, effective, db_path):
 @click.argument("target_date", metavar="DATE")
 @note_option
 @date_option
+@force_option
 @register_db_option
-def target(item_id, target_date, note, effective, db_path):
+def target(item_id, target_date, note, effective, force, db_path):
     """Set an item's target date (YYYY-MM-DD); each revision stays in the history.
 
     A date before the item's publication is refused.
@@ -413,7 +422,44 @@ def target(item_id, target_date, note, effective, db_path):
     Example:
         hmic target 1c3ec66a71e870c7 2018-03-31 --note "new custody IT in March"
     """
-    _record(db_path, item_id, "target_date", target_date, note, effective)
+    _record(db_path, item_id, "target_date", target_date, note, effective, force)
+
+
+# --- backup --------------------------------------------------------------------
+
+
+@cli.command()
+@register_db_option
+@click.option(
+    "--to",
+    "to_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write the copy.  [default: a dated name beside the register]",
+)
+def backup(db_path, to_path):
+    """Copy the register with SQLite's online backup API; print where it went.
+
+    Safe while others use it. Every upgrade of the register's schema makes
+    such a copy first, by itself.
+
+    \b
+    Example:
+        hmic backup --to /backups/register-2017-06-08.db
+    """
+    import sqlite3
+    from pathlib import Path
+
+    from pipeline.database import Database
+    from pipeline.migrations import backup_register
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    try:  # the file as it is: not opened with open_register, which migrates
+        copy = backup_register(Database(sqlite3.connect(db_path)), to_path)
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(str(copy))
 
 
 # --- review-links --------------------------------------------------------------

@@ -32,6 +32,7 @@ from .tabular import (
     register_as_of,
     to_day,
 )
+from .tracking import is_for_information
 
 RAGS = ("red", "amber", "green")
 KIND_NAMES = {
@@ -61,6 +62,7 @@ class CommitteeUpdate:
     force: str | None
     received: pd.DataFrame  # one row per inspection report published in the period
     items: pd.DataFrame  # one row per item of the paper, as it stood on `until`
+    information: pd.DataFrame  # items addressed to other bodies: for information
     outstanding: pd.DataFrame  # one row per item not closed or superseded
     red: pd.DataFrame  # the outstanding items graded red
     red_history: dict[str, pd.DataFrame]  # item id → its history, oldest first
@@ -87,10 +89,12 @@ def build_update(
     out. `force` keeps that force's and national reports' items (see
     `tabular.filter_register`). "Overdue" is relative to `until`.
     """
-    register = register_as_of(register, until)
+    register = register_as_of(register, until, force)
     if force:
         register = filter_register(register, force=force)
-    items = described_items(register, until)
+    described = described_items(register, until)
+    information = described[described["for_information"]]
+    items = described[~described["for_information"]]
     outstanding = items[~items["status"].isin(CLOSED_STATUSES)]
     red = outstanding[outstanding["rag"] == "red"]
     update = CommitteeUpdate(
@@ -99,6 +103,7 @@ def build_update(
         force=force,
         received=received_reports(register, since, until),
         items=items,
+        information=information,
         outstanding=outstanding,
         red=red,
         red_history={i: item_history(register, i, until) for i in red["id"]},
@@ -142,6 +147,10 @@ def described_items(register: Register, until: date) -> pd.DataFrame:
     items["number"] = items["id"].map(printings["number"])
     items["position"] = items["id"].map(printings["position"])
     items["age_days"] = (pd.Timestamp(until) - to_day(first)).dt.days
+    items["for_information"] = [
+        is_for_information(a, t)
+        for a, t in zip(items["addressee"], items["text"], strict=True)
+    ]
     items["label"] = [
         item_label(k, n) for k, n in zip(items["kind"], items["number"], strict=True)
     ]
@@ -569,6 +578,7 @@ def update_to_sections(
         _responses_section(update),
         _counts_section(update, charts),
         _open_by_report_section(update),
+        *([_information_section(update)] if len(update.information) else []),
         Section(
             "Recommendations",
             (Block("paragraph", "The Committee to note the contents of the report."),),
@@ -908,6 +918,32 @@ def _open_by_report_section(update: CommitteeUpdate) -> Section:
         )
         blocks.append(Block("table", table=table, widths=(17, 39, 11, 9, 12, 12)))
     return Section("Open items by report", tuple(blocks))
+
+
+def _information_section(update: CommitteeUpdate) -> Section:
+    information = update.information
+    scope = update.force or "the force"
+    lead = (
+        f"{_plural(len(information), 'item is', 'items are')} addressed to other "
+        f"bodies (the Home Office, the College of Policing, the NPCC, police and "
+        f"crime commissioners …), not to {scope}. They are listed for "
+        "information and not counted above."
+    )
+    table = pd.DataFrame(
+        {
+            "Item": information["label"],
+            "Report": information["report"],
+            "Addressed to": information["addressee"].fillna("another body"),
+            "Text": information["text"].map(_shorten),
+        }
+    )
+    return Section(
+        "For information: items addressed to other bodies",
+        (
+            Block("paragraph", lead),
+            Block("table", table=table, widths=(16, 26, 18, 40)),
+        ),
+    )
 
 
 def _shorten(text: object, limit: int = LISTED_TEXT_CHARS) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from .database import Database
+from .tracking import force_states
 
 REPORT_ORDER = "ORDER BY published IS NULL, published, id"
 
@@ -21,6 +22,7 @@ def register_to_document(db: Database) -> dict:
         dict(zip(keys, row, strict=True))
         for row in db.execute(f"SELECT {', '.join(keys)} FROM reports {REPORT_ORDER}")
     ]
+    forces = force_states(db.conn)
     occurrences: dict[str, list[dict]] = {}
     for item_id, report_id, number, page in db.execute(
         "SELECT occurrences.item_id, occurrences.report_id, occurrences.number, "
@@ -40,6 +42,7 @@ def register_to_document(db: Database) -> dict:
             "occurrences": occurrences.get(item_id, []),
             "addressee": addressee,
             "deadline": deadline,
+            "forces": forces.get(item_id, []),
         }
         for item_id, kind, text, status, addressee, deadline in db.execute(
             "SELECT items.id, items.kind, items.text, items.status, items.addressee, "

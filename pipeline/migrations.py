@@ -10,8 +10,10 @@ work is upgraded in place.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .database import Database
 
@@ -200,13 +202,79 @@ def _reread_deadlines(db: Database) -> None:
         )
 
 
+def _track_per_force(db: Database) -> None:
+    # A national item has one status per force, so each history entry says
+    # whose it is: a tracker's is its force's; an analyst's is the item's one
+    # force when it has one. An entry left without a force still applies to
+    # every force, as every entry did before, so nothing recorded changes
+    # meaning for a register that tracks one force.
+    from .tracking import APPLIES_SQL
+
+    db.execute("ALTER TABLE status_history ADD COLUMN force TEXT")
+    db.execute(
+        "UPDATE status_history SET force = (SELECT reports.force FROM reports "
+        "WHERE reports.id = status_history.report_id) WHERE source = 'tracker'"
+    )
+    db.execute(
+        f"WITH applies AS ({APPLIES_SQL}), single AS (SELECT item_id, "
+        "min(force) AS force FROM applies GROUP BY item_id HAVING count(*) = 1) "
+        "UPDATE status_history SET force = (SELECT force FROM single WHERE "
+        "single.item_id = status_history.item_id) WHERE source != 'tracker'"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS status_history_force "
+        "ON status_history(item_id, force, field)"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
     (3, "views for the common reviews", _create_views),
     (4, "status_history.analyst: who made the change", _add_analyst),
     (5, "deadlines read in every printed form", _reread_deadlines),
+    (6, "status_history.force: statuses per (item, force)", _track_per_force),
 ]
+
+
+class MigrationFailed(Exception):
+    """A migration failed and was rolled back; the message says where the
+    copy made before it is."""
+
+
+def database_path(db: Database) -> Path | None:
+    """The file `db` is open on, or None for an in-memory database."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else None
+
+
+def backup_path(path: Path, now: datetime | None = None) -> Path:
+    """A dated name beside `path` for its copy: register-backup-20261202T081500Z.db
+    (-2, -3 … when that exists)."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.stem}-backup-{stamp}{path.suffix}")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-backup-{stamp}-{number}{path.suffix}")
+    return candidate
+
+
+def backup_register(db: Database, to: str | Path | None = None) -> Path:
+    """Copy the register with SQLite's online backup API; return the copy's path.
+
+    The copy is consistent even while another process writes (WAL readers
+    see one snapshot). `to` defaults to a dated name beside the file.
+    """
+    source = database_path(db)
+    target = Path(to) if to else backup_path(source)
+    if target.exists():
+        raise FileExistsError(f"{target}: already exists; give another --to")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(target) as copy:
+        db.conn.backup(copy)
+    copy.close()
+    return target
 
 
 def applied_migrations(db: Database) -> set[int]:
@@ -221,6 +289,9 @@ def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
 
     Each runs under `BEGIN IMMEDIATE` and re-checks what is applied once it
     holds the write lock, so concurrent callers apply each one exactly once.
+    Before the first, a register file that already holds a schema is copied
+    beside itself (`backup_register`); a migration that fails is rolled back
+    and raises MigrationFailed naming that copy.
     """
     db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -228,9 +299,12 @@ def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
     )
     db.commit()
     applied_now = []
+    copy = None
     for number, name, apply in migrations:
         if number in applied_migrations(db):
             continue
+        if copy is None and applied_migrations(db) and database_path(db):
+            copy = backup_register(db)  # years of analysts' work: copy it first
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             if number not in applied_migrations(db):
@@ -241,6 +315,13 @@ def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
                 )
                 applied_now.append(number)
             db.conn.execute("COMMIT")
+        except Exception as exc:
+            db.rollback()
+            where = f"; the copy made before it is {copy}" if copy else ""
+            raise MigrationFailed(
+                f"migration {number} ({name}) failed, so the register is as it "
+                f"was: {exc}{where}"
+            ) from exc
         except BaseException:
             db.rollback()
             raise

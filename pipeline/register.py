@@ -25,7 +25,7 @@ from pathlib import Path
 
 from extract.deadline import text_to_deadline
 
-from . import dedupe
+from . import dedupe, tracking
 from .database import Database
 from .migrations import migrate
 from .statuses import RAGS, STATUSES, printed_to_rag, printed_to_status
@@ -491,13 +491,15 @@ def _record_printed_status(
     for field_name, value in values.items():
         if value is None:
             continue
+        # A force's tracker speaks for that force only (pipeline/tracking.py).
         db.execute(
             "INSERT INTO status_history (item_id, field, value, printed, date, "
-            "source, report_id, recorded_at) VALUES (?, ?, ?, ?, ?, 'tracker', ?, ?) "
+            "source, report_id, recorded_at, force) "
+            "VALUES (?, ?, ?, ?, ?, 'tracker', ?, ?, ?) "
             "ON CONFLICT (item_id, field, report_id) WHERE source = 'tracker' "
             "DO UPDATE SET value = excluded.value, printed = excluded.printed",
             [item_id, field_name, value, printed, report.get("published") or now[:10],
-             report_id, now],
+             report_id, now, report.get("force")],
         )  # fmt: skip
     refresh_item(db, item_id, now)
 
@@ -653,6 +655,7 @@ def record_change(
     now: str | None = None,
     analyst: str | None = None,
     effective: str | None = None,
+    force: str | None = None,
 ) -> dict:
     """Record an analyst's change to one field of an item; return the item row.
 
@@ -661,9 +664,11 @@ def record_change(
     "target_date". The note, if any, is appended to the item's notes.
     `analyst` names who made it (the signed-in name in `hmic serve --edit`).
     `effective` (YYYY-MM-DD, not after today) backdates the change to when it
-    was decided; it is recorded now either way. Raises ValueError for a value
-    the field does not take, a target date before the item's publication, or
-    a bad `effective`.
+    was decided; it is recorded now either way. `force` says whose change it
+    is (pipeline/tracking.py); it may be left out when the item applies to one
+    force only. Raises ValueError for a value the field does not take, a
+    target date before the item's publication, a bad `effective`, or a force
+    missing or not among the item's.
     """
     check_value(field_name, value)
     now = now or now_iso()
@@ -675,6 +680,7 @@ def record_change(
         item_id = resolve_item_id(db, item_id)
         if field_name == "target_date" and value:
             check_target_after_publication(db, item_id, value)
+        force = check_force(db, item_id, force)
         db["status_history"].insert(
             {
                 "item_id": item_id,
@@ -685,6 +691,7 @@ def record_change(
                 "note": note,
                 "recorded_at": now,
                 "analyst": analyst,
+                "force": force,
             }
         )
         refresh_item(db, item_id, now)
@@ -717,6 +724,29 @@ def resolve_item_id(db: Database, typed: str) -> str:
     if len(ids) > 1:
         raise AmbiguousItem(typed, ids[:5])
     return ids[0]
+
+
+def check_force(db: Database, item_id: str, force: str | None) -> str | None:
+    """The force a change to `item_id` is for: `force`, or the item's one force.
+
+    None when the item applies to no tracked force (then the entry applies to
+    any force tracked later). Raises ValueError when `force` is not one of the
+    item's, or is left out and the item has several.
+    """
+    forces = tracking.item_forces(db.conn, item_id)
+    if force is None and len(forces) > 1:
+        raise ValueError(
+            f"{item_id} applies to {len(forces)} forces ({', '.join(forces)}); "
+            "say whose change it is with --force"
+        )
+    if force is None:
+        return forces[0] if forces else None
+    if force not in forces:
+        raise ValueError(
+            f"{item_id} does not apply to {force}; it applies to "
+            f"{', '.join(forces) or 'no tracked force'}"
+        )
+    return force
 
 
 def check_target_after_publication(db: Database, item_id: str, target: str) -> None:

@@ -38,7 +38,7 @@ COLUMNS = {
     ],
     "status_history": [
         "id", "item_id", "field", "value", "printed", "date", "source", "report_id",
-        "note", "recorded_at",
+        "note", "recorded_at", "force",
     ],
 }  # fmt: skip
 
@@ -173,7 +173,7 @@ def _restrict_to_items(register: Register, items: pd.DataFrame) -> Register:
 AS_OF_FIELDS = ("status", "rag", "owner", "target_date")
 
 
-def register_as_of(register: Register, day: date) -> Register:
+def register_as_of(register: Register, day: date, force: str | None = None) -> Register:
     """The register as it stood at the end of `day`, replayed from its history.
 
     Reports published after `day` are left out, with their printings; an item
@@ -181,6 +181,8 @@ def register_as_of(register: Register, day: date) -> Register:
     entries dated after `day` are left out, and each item's status, RAG, owner
     and target date are the newest entry left (status open, the rest empty,
     when none is). A report without a date is kept: nothing says it is later.
+    With `force`, only that force's entries and those for no force count
+    (pipeline/tracking.py), so another force's tracker does not set its status.
     """
     end = pd.Timestamp(day)
     reports = register.reports[~(to_day(register.reports["published"]) > end)]
@@ -191,6 +193,8 @@ def register_as_of(register: Register, day: date) -> Register:
     history = history[history["report_id"].isna() | history["report_id"].isin(
         reports["id"]
     )]  # fmt: skip
+    if force is not None:
+        history = history[history["force"].isna() | (history["force"] == force)]
     items = register.items[register.items["id"].isin(occurrences["item_id"])]
     items = _fields_from_history(items, history)
     return Register(reports=reports, items=items, occurrences=occurrences,

@@ -105,12 +105,12 @@ def test_june_2017_paper_is_the_register_as_it_stood_on_8_june(june_register, tm
     ]
     assert list(informed["status"]) == ["open"]
     # The seed: of Everyone's business's eight, 1-3 and 6-8 "addressed and
-    # archived", 4 superseded, 5 under way; Increasingly everyone's business's
-    # three "on-going".
+    # archived" and 4 superseded; 5 is described, with no status word (the
+    # January 2018 tracker calls it on-going, after this paper).
     quoted = _statuses_quoted_from(update, june_register)
-    assert quoted["Everyone’s Business"] == {
-        "closed": 6, "superseded": 1, "in_progress": 1,
-    }  # fmt: skip
+    eb = quoted["Everyone’s Business"]
+    assert (eb.get("closed"), eb.get("superseded"), sum(eb.values())) == (6, 1, 8)
+    # Increasingly everyone's business's three: "on-going".
     assert quoted["Increasingly everyone's business"] == {"in_progress": 3}
 
 

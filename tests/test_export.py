@@ -26,8 +26,11 @@ def test_export_has_exactly_the_contract_fields(db):
     for item in document["items"]:
         assert set(item) == {
             *("id", "kind", "text", "status", "occurrences"),
-            *("addressee", "deadline"),  # optional fields of §2
+            *("addressee", "deadline", "forces"),  # optional fields of §2
         }
+        for entry in item["forces"]:
+            assert set(entry) == {"force", "status", "rag", "owner", "target_date",
+                                  "for_information"}  # fmt: skip
         assert item["occurrences"]
         for occurrence in item["occurrences"]:
             assert set(occurrence) == {"report_id", "number", "page"}

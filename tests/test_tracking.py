@@ -1,0 +1,151 @@
+"""Per-force tracking (pipeline/tracking.py, contract §2 `forces`): a national
+item's status is kept per force, and items addressed to other bodies are for
+information, not a force's outstanding items."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import export, register
+from pipeline.cli import cli
+from pipeline.committee import build_update, render_markdown, update_to_sections
+from pipeline.tabular import read_register
+from pipeline.tracking import is_for_information
+from tests import register_fixtures as fx
+
+KENT = "Kent Police"
+COLLEGE = ("The College of Policing should, within six months, develop training "
+           "for officers on stalking.")  # fmt: skip
+ARCHIVED = fx.EVERYONES_BUSINESS[5]  # "addressed and archived" by WMP's 2017 tracker
+
+
+def kent_2023() -> dict:
+    items = [fx.item("area_for_improvement", None, "The force should make sure "
+                     "that investigations are supervised.", 9)]  # fmt: skip
+    return fx.document("peel-2023-kent", "PEEL 2023 Kent", "2023-09-14", KENT,
+                       "inspection", items)  # fmt: skip
+
+
+def stalking_2017() -> dict:
+    items = [fx.item("recommendation", "1", COLLEGE, 30)]
+    return fx.document("stalking-2017", "Living in fear", "2017-07-05", None,
+                       "inspection", items)  # fmt: skip
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "register.db"
+    db = register.open_register(path)
+    for document in [*fx.all_documents(), stalking_2017(), kent_2023()]:
+        register.load_document(db, document, now="2024-01-01T09:00:00+00:00")
+    db.conn.close()
+    return path
+
+
+def item_id(db, text):
+    return db.execute("SELECT id FROM items WHERE text = ?", [text]).fetchone()[0]
+
+
+def forces_of(db, text) -> dict[str, dict]:
+    items = json.loads(export.export_json(db))["items"]
+    entry = next(i for i in items if i["text"] == text)
+    return {f["force"]: f for f in entry["forces"]}
+
+
+def test_a_national_item_has_a_status_per_force(db_path):
+    db = register.open_register(db_path)
+    national = item_id(db, fx.EVERYONES_BUSINESS[0])
+    register.record_change(db, national, "status", "in_progress", force=KENT)
+    forces = forces_of(db, fx.EVERYONES_BUSINESS[0])
+    # West Midlands' tracker: "addressed and archived"; Kent's analyst: in progress.
+    assert sorted(forces) == [KENT, fx.WMP]
+    assert forces[fx.WMP]["status"] == "closed"
+    assert forces[KENT]["status"] == "in_progress"
+    # West Midlands' tracker does not speak for Kent.
+    assert forces_of(db, ARCHIVED)[KENT]["status"] == "open"
+    assert forces_of(db, ARCHIVED)[fx.WMP]["status"] == "closed"
+
+
+def test_each_forces_paper_shows_its_own_status(db_path):
+    register_ = read_register(db_path)
+    papers = {
+        force: build_update(register_, date(2017, 3, 1), date(2017, 6, 30), force)
+        for force in (fx.WMP, KENT)
+    }
+    status = {
+        force: update.items.set_index("text").loc[ARCHIVED, "status"]
+        for force, update in papers.items()
+    }
+    assert status == {fx.WMP: "closed", KENT: "open"}
+
+
+def test_a_national_change_must_say_whose_it_is(db_path):
+    db = register.open_register(db_path)
+    national = item_id(db, fx.EVERYONES_BUSINESS[0])
+    with pytest.raises(ValueError, match="applies to 2 forces .*--force"):
+        register.record_change(db, national, "status", "closed")
+    own = item_id(db, fx.CALLS_AFI_2015)
+    with pytest.raises(ValueError, match="does not apply to Kent Police"):
+        register.record_change(db, own, "status", "closed", force=KENT)
+    register.record_change(db, own, "status", "closed")  # West Midlands' only
+    assert forces_of(db, fx.CALLS_AFI_2015) == {
+        fx.WMP: {"force": fx.WMP, "status": "closed", "rag": None, "owner": None,
+                 "target_date": None, "for_information": False},
+    }  # fmt: skip
+
+
+def test_cli_status_takes_the_force_by_any_of_its_names(db_path):
+    db = register.open_register(db_path)
+    national = item_id(db, fx.EVERYONES_BUSINESS[1])
+    result = CliRunner().invoke(cli, ["status", national, "closed", "--force", "Kent",
+                                      "--db", str(db_path)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert forces_of(db, fx.EVERYONES_BUSINESS[1])[KENT]["status"] == "closed"
+    result = CliRunner().invoke(cli, ["status", national, "closed", "--db",
+                                      str(db_path)])  # fmt: skip
+    assert result.exit_code == 1 and "say whose change it is" in result.stderr
+
+
+def test_college_of_policing_recommendation_is_for_information(db_path):
+    db = register.open_register(db_path)
+    assert forces_of(db, COLLEGE)[KENT]["for_information"] is True
+    update = build_update(read_register(db_path), date(2017, 7, 1),
+                          date(2017, 9, 30), fx.WMP)  # fmt: skip
+    assert COLLEGE not in set(update.outstanding["text"])
+    assert list(update.information["text"]) == [COLLEGE]
+    charts = {"age": _chart("age"), "status": _chart("status")}
+    text = render_markdown(update, update_to_sections(update, charts),
+                           {"age": "a.png", "status": "s.png"})  # fmt: skip
+    assert "For information: items addressed to other bodies" in text
+    assert "| The College of Policing |" in text
+
+
+@pytest.mark.parametrize(
+    ("addressee", "text", "expected"),
+    [
+        ("The Home Office", None, True),
+        ("The NPCC lead for stalking and harassment", None, True),
+        ("Police and crime commissioners", None, True),
+        ("Within six months, the CPS", None, True),
+        ("Chief constables", None, False),
+        ("The force", None, False),
+        ("Chief constables and chief Crown prosecutors", None, False),
+        ("Norfolk County Council and Norfolk Constabulary", None, False),
+        (None, "The Home Office and the NPCC lead should review the protocol.", True),
+        (None, "To address this cause of concern, HMIC recommends the force should "
+         "act.", False),
+        (None, "Detainees should be able to shower every day.", False),
+    ],
+)  # fmt: skip
+def test_is_for_information(addressee, text, expected):
+    assert is_for_information(addressee, text) is expected
+
+
+def _chart(name):
+    from pipeline.committee import Chart
+
+    return Chart(name, name, b"")
