@@ -300,10 +300,11 @@ def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
     db.commit()
     applied_now = []
     copy = None
+    held_a_schema = bool(applied_migrations(db))  # not a file made just now
     for number, name, apply in migrations:
         if number in applied_migrations(db):
             continue
-        if copy is None and applied_migrations(db) and database_path(db):
+        if copy is None and held_a_schema and database_path(db):
             copy = backup_register(db)  # years of analysts' work: copy it first
         db.conn.execute("BEGIN IMMEDIATE")
         try:

@@ -132,3 +132,8 @@ def test_hmic_backup_writes_a_copy_where_asked(old_register, tmp_path):
     again = CliRunner().invoke(cli, ["backup", "--db", str(old_register), "--to",
                                      str(target)])  # fmt: skip
     assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_a_new_register_is_not_backed_up(tmp_path):
+    register.open_register(tmp_path / "new.db").conn.close()
+    assert list(tmp_path.glob("*backup*")) == []
