@@ -237,6 +237,10 @@ def continues_item(
     listing = text.rstrip().endswith((":", ";", ":-")) or text.rstrip().endswith(
         (" and", " or")
     )
+    if block.kind == "cell" and block.marker is not None:  # a list in a table cell
+        block = replace(
+            block, kind="numbered" if block.marker[:1].isalnum() else "bullet"
+        )
     if block.kind == "bullet":
         return listing or in_list or block.level > first.level
     if block.kind == "numbered":

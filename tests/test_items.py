@@ -567,3 +567,19 @@ def test_a_table_of_totals_after_a_tracker_table_is_no_item():
     blocks = table(rows) + table(totals, page=2)
     items = blocks_to_items(blocks, TRACKER)
     assert [i["text"] for i in items] == ["The force should plan its workforce."]
+
+
+def test_bullets_in_a_table_cell_belong_to_the_cells_item():
+    """An annex table restating a recommendation with its bullets, in an
+    inspection report: the bullets are the item's, so it merges with the
+    summary's statement."""
+    lead = "By 31 March 2020, all chief constables should make sure that forces:"
+    points = ["contact every victim within 72 hours;", "refer victims at risk."]
+    summary = [heading("Recommendations"), para(lead)] + [bullet(p) for p in points]
+    cells = [
+        Block(page=2, text=text, kind="cell", marker=marker, size=9.0,
+              table="p2-t0", row=1, col=1)
+        for text, marker in [(lead, None), (points[0], "•"), (points[1], "•")]
+    ]  # fmt: skip
+    items = blocks_to_items(summary + cells, INSPECTION)
+    assert [i["text"] for i in items] == [" ".join([lead, *points])]
