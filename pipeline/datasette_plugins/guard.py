@@ -53,10 +53,15 @@ def request_refusal(
     if method.upper() in SAFE_METHODS:
         return None
     origin = headers.get("origin")
+    fetch_site = headers.get("sec-fetch-site")
+    # A page served with Referrer-Policy: no-referrer (Datasette's are) posts
+    # with "Origin: null"; the browser's Sec-Fetch-Site still says whose it is.
+    if origin == "null" and fetch_site == "same-origin":
+        origin = None
     if origin is not None and urlsplit(origin).netloc.lower() != host.lower():
         return 403, f"Cross-site request refused: Origin {origin!r} is not {host!r}"
-    if headers.get("sec-fetch-site") == "cross-site":
-        return 403, "Cross-site request refused (Sec-Fetch-Site: cross-site)"
+    if fetch_site in ("cross-site", "same-site"):
+        return 403, f"Cross-site request refused (Sec-Fetch-Site: {fetch_site})"
     if headers.get("authorization", "").startswith("Bearer "):
         return 403, "Bearer tokens are not accepted here; sign in at /-/login"
     cookies = SimpleCookie(headers.get("cookie", ""))
