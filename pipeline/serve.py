@@ -219,7 +219,7 @@ def plugins_config(
             "database": database_name,
             "analysts": sorted(passwords),
             "host_names": list(host_names),
-            "item_url": f"/{database_name}/item_history?item_id={{item_id}}",
+            "item_url": f"/{database_name}/items/{{item_id}}",
         },
         "datasette-auth-passwords": accounts,
     }

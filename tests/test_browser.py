@@ -198,6 +198,14 @@ def test_analyst_reviews_the_register_in_chromium(browser, server):
     assert "PEEL: Police effectiveness 2015" in rows.first.inner_text()
     assert_readable_at_1280(page, rows.first)
     shoot(page, "03-search")
+    rows.first.locator("a.item-link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/register/items/i-dom")
+    assert KNOWN_TEXT in page.inner_text("blockquote.item-text")
+    assert "on-going" in page.inner_text("ol.timeline")
+    assert page.locator("table.item-printings a.pdf-link").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    shoot(page, "03b-item-page")
 
     page.goto(server + "register/items_repeated_across_reports")
     assert "Items repeated across reports" in page.inner_text("h1")
@@ -273,7 +281,7 @@ def test_analyst_signs_in_and_sets_a_status_in_chromium(browser, edit_server):
     page.click("input[type=submit]")
     page.wait_for_load_state()
 
-    page.goto(address + "-/set-status?item_id=i-dom")
+    page.goto(address + "register/items/i-dom")
     assert KNOWN_TEXT in page.inner_text("blockquote")
     page.fill("input[name=status]", "Closed")
     page.fill("input[name=note]", "evidence seen")
@@ -290,8 +298,9 @@ def test_analyst_signs_in_and_sets_a_status_in_chromium(browser, edit_server):
     assert "Saved: pending_sign_off for item i-dom, by alice" in page.inner_text(
         ".message-info"
     )
-    history = page.inner_text("table.rows-and-columns")
-    assert "evidence sent to HMICFRS" in history and "alice" in history
+    assert page.url.endswith("/register/items/i-dom")
+    history = page.inner_text("ol.timeline")
+    assert "evidence sent to HMICFRS" in history and "analyst alice" in history
     shoot(page, "09-status-saved")
     with closing(sqlite3.connect(db_path)) as connection:
         rows = connection.execute(

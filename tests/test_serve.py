@@ -841,3 +841,64 @@ def test_any_file_is_served_as_register(register, tmp_path):
     html = datasette_get(datasette, "/register/item_register").text
     assert header_names(html)[:2] == ["item_id", "kind"]
     assert "kent-2024" not in datasette.databases
+
+
+# --- the item page -------------------------------------------------------------------
+
+
+def test_item_page_shows_the_item_its_history_and_printings(datasette, register):
+    db_path, _ = register
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute("update occurrences set parent_item_id = 'i-new' "
+                           "where id = 'o2'")  # fmt: skip
+        connection.execute(
+            "insert into links (from_item_id, to_item_id, kind, score) "
+            "values ('i-vul', 'i-dom', 'repeats', 88.5)"
+        )
+        connection.commit()
+    html = datasette_get(datasette, "/register/items/i-dom").text
+    assert "<h1" in html and "Area for improvement 1</h1>" in html
+    assert f'<blockquote class="item-text">{KNOWN_TEXT}</blockquote>' in html
+    assert '<a class="report-link" href="/register/reports/r2015">PEEL' in html
+    assert f'<a class="pdf-link" href="/corpus/{PDF_NAME}#page=2"' in html
+    assert "DCI Jones" in html and "2017-01-31" in html
+    assert '<span class="rag-red">red</span>' in html
+    timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "2017-06-30" in timeline and "in_progress" in timeline
+    assert "on-going" in timeline and "Test Force HMIC tracker, June 2017" in timeline
+    assert "Printed in 3 reports" in html
+    printings = html.split('class="rows-and-columns item-printings"')[1]
+    assert printings.count('class="pdf-link"') == 3
+    assert "(tracker)" in printings
+    assert "Linked items" in html and 'href="/register/items/i-vul"' in html
+    assert "Change its status" not in html  # read-only
+
+    cause = datasette_get(datasette, "/register/items/i-new").text
+    assert "Recommendations that answer it" in cause
+    assert 'href="/register/items/i-vul"' in cause
+    answer = datasette_get(datasette, "/register/items/i-vul").text
+    assert "The cause of concern it answers" in answer
+    assert 'href="/register/items/i-new"' in answer
+    assert "No changes recorded yet" in answer
+
+
+def test_item_page_offers_the_status_form_to_a_signed_in_analyst(editable):
+    anonymous = Session(editable).run("GET", "/register/items/i-dom").text
+    assert "Change its status" in anonymous and 'href="/-/login"' in anonymous
+    session = signed_in(editable)
+    page = session.run("GET", "/register/items/i-dom").text
+    assert 'action="/-/set-status"' in page and 'value="i-dom"' in page
+    form = {"item_id": "i-dom", "status": "in_progress", "csrftoken": csrf_token(
+        session.run("GET", "/register/items/i-dom"))}  # fmt: skip
+    response = session.run("POST", "/-/set-status", data=form)
+    assert response.headers["location"] == "/register/items/i-dom"
+    after = session.run("GET", "/register/items/i-dom").text
+    timeline = after.split('<ol class="timeline">')[1].split("</ol>")[0]
+    assert "analyst alice" in timeline
+
+
+def test_report_page_links_to_its_items_in_printed_order_and_its_pdf(datasette):
+    html = datasette_get(datasette, "/register/reports/r2016").text
+    assert "<title>PEEL: Police effectiveness 2016 - Test Force</title>" in html
+    assert 'href="/register/report_items?report_id=r2016"' in html
+    assert f'href="/corpus/{PDF_NAME}">Open the PDF' in html

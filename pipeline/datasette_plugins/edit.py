@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import Response
 
 from pipeline.register import UnknownItem
@@ -51,7 +52,7 @@ async def _save(request, datasette, config, analyst, form):
         datasette.add_message(request, f"Nothing saved: {reason}", datasette.ERROR)
         return await _form(request, datasette, config, item_id, word, note, 400)
     datasette.add_message(request, f"Saved: {word} for item {item_id}, by {analyst}")
-    return Response.redirect(config["item_url"].format(item_id=item_id))
+    return Response.redirect(config["item_url"].format(item_id=tilde_encode(item_id)))
 
 
 async def _form(request, datasette, config, item_id, word="", note="", status=200):
