@@ -20,7 +20,10 @@ def register_to_document(db: Database) -> dict:
     keys = ("id", "sha256", "title", "published", "force", "kind")
     reports = [
         dict(zip(keys, row, strict=True))
-        for row in db.execute(f"SELECT {', '.join(keys)} FROM reports {REPORT_ORDER}")
+        for row in db.execute(
+            f"SELECT {', '.join(keys)} FROM reports WHERE NOT placeholder "
+            f"{REPORT_ORDER}"
+        )
     ]
     forces = force_states(db.conn)
     occurrences: dict[str, list[dict]] = {}

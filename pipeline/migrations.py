@@ -227,6 +227,31 @@ def _track_per_force(db: Database) -> None:
     )
 
 
+def _placeholder_reports(db: Database) -> None:
+    # Items only trackers have printed were "of" the tracker paper
+    # ("Recommendation 1 | HMIC INSPECTIONS UPDATE"); they become items of a
+    # placeholder report named by the title the tracker quotes them from.
+    from .register import placeholder_report
+
+    db.execute("ALTER TABLE reports ADD COLUMN placeholder INTEGER NOT NULL DEFAULT 0")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = db.execute(
+        "SELECT items.id, (SELECT o.source_report FROM occurrences AS o "
+        "WHERE o.item_id = items.id AND o.source_report IS NOT NULL "
+        "ORDER BY o.rowid LIMIT 1) FROM items JOIN reports "
+        "ON reports.id = items.first_report_id WHERE reports.kind = 'tracker' "
+        "AND NOT EXISTS (SELECT 1 FROM occurrences AS o JOIN reports AS r "
+        "ON r.id = o.report_id WHERE o.item_id = items.id AND r.kind != 'tracker')"
+    ).fetchall()
+    for item_id, source in rows:
+        if source:
+            db.execute(
+                "UPDATE items SET first_report_id = ?, first_published = NULL "
+                "WHERE id = ?",
+                [placeholder_report(db, source, now), item_id],
+            )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
@@ -234,6 +259,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (4, "status_history.analyst: who made the change", _add_analyst),
     (5, "deadlines read in every printed form", _reread_deadlines),
     (6, "status_history.force: statuses per (item, force)", _track_per_force),
+    (7, "placeholder reports for what trackers quote", _placeholder_reports),
 ]
 
 

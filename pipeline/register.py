@@ -311,22 +311,50 @@ def _insert_item(
     db: Database, report_id: str, report: dict, printing: dict, now: str
 ) -> str:
     item_id = dedupe.item_id(report_id, printing["kind"], printing["text"])
+    origin, published = report_id, report.get("published")
+    if report.get("kind") == "tracker" and printing.get("source_report"):
+        # Quoted from a report the register lacks: the item is that report's.
+        origin, published = placeholder_report(db, printing["source_report"], now), None
     db["items"].insert(
         {
             "id": item_id,
             "kind": printing["kind"],
             "text": printing["text"],
             "addressee": dedupe.text_to_addressee(printing["text"]),
-            **deadline_columns(printing["text"], report.get("published")),
+            **deadline_columns(printing["text"], published),
             "status": "open",
-            "first_report_id": report_id,
-            "first_published": report.get("published"),
+            "first_report_id": origin,
+            "first_published": published,
             "created_at": now,
             "updated_at": now,
         },
         ignore=True,  # the same text twice in one report: one item
     )
     return item_id
+
+
+def placeholder_report(db: Database, title: str, now: str) -> str:
+    """The id of the placeholder report for a title a tracker quotes from,
+    made if new: a `reports` row with no file, date or force (placeholder = 1)
+    that holds the quoted items until the report itself is ingested."""
+    report_id = PLACEHOLDER_PREFIX + dedupe.short_hash(
+        dedupe.normalise_text(title), length=12
+    )
+    db["reports"].insert(
+        {
+            "id": report_id,
+            "content_hash": report_id,
+            "sha256": "",
+            "title": title,
+            "inspectorates": "[]",
+            "kind": "inspection",
+            "placeholder": 1,
+            "ingested_at": now,
+            "warnings": "[]",
+        },
+        ignore=True,
+    )
+    return report_id
 
 
 def _insert_occurrence(
@@ -370,10 +398,17 @@ def _refresh_origin(db: Database, item_id: str) -> None:
     """
     row = db.execute(
         "SELECT occurrences.id, occurrences.report_id, reports.published, "
-        "occurrences.text FROM occurrences JOIN reports ON reports.id = "
-        f"occurrences.report_id WHERE item_id = ? {_ORIGIN_ORDER} LIMIT 1",
+        "occurrences.text, reports.kind FROM occurrences JOIN reports ON "
+        f"reports.id = occurrences.report_id WHERE item_id = ? {_ORIGIN_ORDER} "
+        "LIMIT 1",
         [item_id],
     ).fetchone()
+    origin = db.execute(
+        "SELECT first_report_id FROM items WHERE id = ?", [item_id]
+    ).fetchone()
+    placeholder = bool(origin and _is_placeholder_id(origin[0]))
+    if row and row[4] == "tracker" and placeholder:
+        return  # only trackers print it: it stays the quoted report's
     if row:
         db.execute(
             "UPDATE items SET first_report_id = ?, first_published = ?, text = ?, "
@@ -382,6 +417,23 @@ def _refresh_origin(db: Database, item_id: str) -> None:
             [row[1], row[2], row[3], *deadline_columns(row[3], row[2]).values(),
              item_id, row[1], row[3]],
         )  # fmt: skip
+        if placeholder:
+            _drop_empty_placeholders(db)
+
+
+PLACEHOLDER_PREFIX = "placeholder-"
+
+
+def _is_placeholder_id(report_id: str | None) -> bool:
+    return bool(report_id) and report_id.startswith(PLACEHOLDER_PREFIX)
+
+
+def _drop_empty_placeholders(db: Database) -> None:
+    # The report itself is in: its items have joined the placeholder's.
+    db.execute(
+        "DELETE FROM reports WHERE placeholder = 1 AND NOT EXISTS "
+        "(SELECT 1 FROM items WHERE items.first_report_id = reports.id)"
+    )
 
 
 def deadline_columns(text: str, published: str | None) -> dict[str, str | None]:

@@ -24,7 +24,7 @@ import pandas as pd
 COLUMNS = {
     "reports": [
         "id", "sha256", "file_name", "path", "title", "published", "inspectorates",
-        "force", "kind", "pages", "response_due",
+        "force", "kind", "pages", "response_due", "placeholder",
     ],
     "items": [
         "id", "kind", "text", "addressee", "deadline_text", "deadline_date", "status",
