@@ -252,6 +252,30 @@ def _placeholder_reports(db: Database) -> None:
             )
 
 
+def _import_rows(db: Database) -> None:
+    # A force's own tracker spreadsheet (pipeline/import_tracker.py): every
+    # row read is kept, linked or not, so none is dropped, and its history
+    # entries point at it, so a second import of the file adds nothing.
+    db.execute(
+        "CREATE TABLE import_rows (id INTEGER PRIMARY KEY, "
+        "file_name TEXT NOT NULL, sheet TEXT NOT NULL, row INTEGER NOT NULL, "
+        "sha256 TEXT, force TEXT, report TEXT, number TEXT, kind TEXT, text TEXT, "
+        "item_id TEXT REFERENCES items(id), score REAL, outcome TEXT NOT NULL, "
+        "reason TEXT, cells TEXT, imported_at TEXT NOT NULL, "
+        "UNIQUE (file_name, sheet, row))"
+    )
+    db.execute("CREATE INDEX import_rows_item_id ON import_rows(item_id)")
+    db.execute("CREATE INDEX import_rows_outcome ON import_rows(outcome)")
+    db.execute(
+        "ALTER TABLE status_history ADD COLUMN import_row_id INTEGER "
+        "REFERENCES import_rows(id)"
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX status_history_import ON status_history"
+        "(import_row_id, item_id, field, value, date) WHERE source = 'import'"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
@@ -260,6 +284,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (5, "deadlines read in every printed form", _reread_deadlines),
     (6, "status_history.force: statuses per (item, force)", _track_per_force),
     (7, "placeholder reports for what trackers quote", _placeholder_reports),
+    (8, "import_rows: rows of a force's tracker spreadsheet", _import_rows),
 ]
 
 
