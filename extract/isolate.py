@@ -115,6 +115,22 @@ def run_extract(
     return run.outcome
 
 
+def run_explain(
+    path: str | Path,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    memory_mib: int = DEFAULT_MEMORY_MIB,
+) -> dict:
+    """{"explain": text} for the PDF at `path` (extract/explain.py), read in a
+    child like run_extract, with the same errors."""
+    from .explain import explain_in_child
+
+    run = _run_in_child(explain_in_child, path, timeout_s, memory_mib)
+    if isinstance(run.outcome, ExtractError):
+        raise run.outcome
+    return run.outcome
+
+
 def _run_in_child(
     fn: Callable[[str], dict], path: str | Path, timeout_s: float, memory_mib: int
 ) -> ChildRun:

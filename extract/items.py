@@ -58,6 +58,7 @@ class Item:
     parent: int | None = None
     rule: str = ""
     confidence: int = 1  # 3 label, 2 section or lead-in, 1 default
+    block: int = -1  # index of the block it starts in
 
 
 @dataclass
@@ -80,6 +81,13 @@ class Context:
     history: float | None = None  # the size of the heading over earlier recommendations
     contents_page: int | None = None  # a table of contents lists headings, not items
     items: list = field(default_factory=list)
+    trace: dict | None = None  # block index -> what became of it, for --explain
+    at: int = 0  # the index of the block being read
+
+    def note(self, index: int, what: str) -> None:
+        """Say what became of block `index`, when explaining."""
+        if self.trace is not None:
+            self.trace.setdefault(index, []).append(what)
 
 
 # --- cues ---------------------------------------------------------------------------
@@ -410,10 +418,11 @@ def is_decimal(marker: str | None) -> bool:
     return bool(marker and re.match(r"^\d+\.\d+$", marker))
 
 
-def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
+def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
     """Let a heading, a label line or a tracker's narrative change the context.
 
-    Returns True when the block was context only (no item starts in it).
+    Returns what the block said, when it was context only (no item starts in
+    it), for --explain; None otherwise.
     """
     # tracker.py imports this module, so it is imported here, once loaded
     from .tracker import (
@@ -427,18 +436,18 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
 
     label = is_label_only(block, cues)
     if label and block.table:
-        return True  # a table's column heading ("Area for improvement | Paragraph")
+        return "a table's column heading"
     if label and label.rule.endswith("label"):
         ctx.pending = (label.label, label_number(label) or number_of(block), label.rule)
         if label.label == "cause_of_concern":
             ctx.concern = None
-        return True
+        return f"label: the next block is a {label.label} ({label.rule})"
     if ctx.contents_page == block.page and not is_heading(block):
-        return True
+        return "a contents page line"
     ctx.contents_page = None
     if re.match(r"^(table of )?contents$", block.text.strip(), re.I):
         ctx.contents_page = block.page
-        return True
+        return "contents page"
     if ctx.tracker and not block.table:
         name = titled_block(block.text)
         if name is None and block.kind == "numbered" and is_report_name(block.text):
@@ -446,12 +455,12 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
         if name:
             ctx.source_report, ctx.quoted_kind, ctx.intro_kinds = name, None, []
             ctx.pending = None
-            return True
+            return f"names the source report: {name}"
     titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
     if titled and is_item_heading(block):
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
         ctx.pending = ("recommendation", number, "titled-item")
-        return True
+        return "a numbered heading over a quoted item (titled-item)"
     if is_heading(block) or (label and label.rule.endswith("section")):
         section = heading_section(block, cues)
         ctx.pending = None
@@ -466,23 +475,24 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> bool:
                 ctx.source_report = report_name(block.text)
                 ctx.quoted_kind = None  # a new report: the last quote's kind is not its
                 ctx.intro_kinds = []
-        return True
+        history = ", history follows" if ctx.history is not None else ""
+        return f"heading: section {section or 'none'}{history}"
     if ctx.tracker:
         title = quoted_title(block.text)
         if title:
             ctx.source_report = title
             ctx.quoted_kind = kind_named(block.text)
             ctx.intro_kinds = []
-            return True
+            return f"names the source report: {title}"
         if block.text.rstrip().endswith(":") and "should" not in block.text:
             # "… contained one cause of concern with two recommendations:"
             ctx.intro_kinds = kinds_named(block.text)
             if ctx.intro_kinds:
-                return True
+                return f"introduces quotations of: {', '.join(ctx.intro_kinds)}"
         found = STATUS_WORDS.search(block.text)
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
             ctx.default_status = found.group(1).lower()
-    return False
+    return None
 
 
 # A heading over the last inspection's recommendations and how far each got:
@@ -591,20 +601,28 @@ def apply_concern_links(items: list[Item], links: list[tuple]) -> list[Item]:
     ]
 
 
-def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item]:
-    """Every item the blocks state, in reading order (restatements not yet merged)."""
+def walk(
+    blocks: list[Block], cues: list[list[Cue]], tracker: bool, trace=None
+) -> list[Item]:
+    """Every item the blocks state, in reading order (restatements not yet merged).
+
+    With `trace` (a dict), what became of each block is noted in it, by block
+    index, for --explain."""
     # tracker.py imports this module, so it is imported here, once loaded
     from .tracker import split_commentary, table_items, take_status
 
-    ctx = Context(tracker=tracker)
+    ctx = Context(tracker=tracker, trace=trace)
     index = 0
     while index < len(blocks):
         block, block_cues = blocks[index], cues[index]
+        ctx.at = index
         ctx.concern_links += concern_links(block.text, ctx.concern)
         if block.table and tracker:
             index = table_items(blocks, cues, index, ctx)
             continue
-        if update_context(block, block_cues, ctx):
+        said = update_context(block, block_cues, ctx)
+        if said:
+            ctx.note(index, f"context: {said}")
             index += 1
             continue
         opened = start_of_item(block, block_cues, ctx)
@@ -613,22 +631,49 @@ def walk(blocks: list[Block], cues: list[list[Cue]], tracker: bool) -> list[Item
             index = add_concern_and_recommendation(blocks, cues, index, ctx, split)
             continue
         if not opened:
+            ctx.note(index, why_no_item(block, block_cues, ctx))
             index += 1
             continue
         kind, number, text, rule, confidence = opened
         mode = {"titled-item": "all"}.get(
             rule, "concern" if kind == "cause_of_concern" else ""
         )
+        start = index
         text, index = collect(blocks, cues, index, text, mode)
         status = None
         if tracker:
-            text, status = split_commentary(text)
-        add_item(ctx, kind, number, text, block.page, rule, confidence)
+            cut, status = split_commentary(text)
+            if cut != text:
+                ctx.note(
+                    index - 1,
+                    "the tracker's words after the item's end are not its text",
+                )
+            text = cut
+        if add_item(ctx, kind, number, text, block.page, rule, confidence):
+            number_note = f" {number}" if number else ""
+            ctx.note(
+                start, f"item {len(ctx.items) - 1} starts: {kind}{number_note} ({rule})"
+            )
+            for later in range(start + 1, index):
+                ctx.note(later, f"continues item {len(ctx.items) - 1}")
+            ctx.note(index - 1, f"item {len(ctx.items) - 1} ends")
         if status and ctx.items:
             ctx.items[-1] = replace(ctx.items[-1], status=status)
         else:
             index = take_status(blocks, cues, index, ctx)
     return apply_concern_links(ctx.items, ctx.concern_links)
+
+
+def why_no_item(block: Block, cues: list[Cue], ctx: Context) -> str:
+    """Why a block that is not context opened no item, for --explain."""
+    refusal = next((c for c in cues if c.label == "not_item"), None)
+    if refusal:
+        return f"no item: {refusal.rule} ({refusal.text!r})"
+    if block.text.rstrip().endswith("?"):
+        return "no item: a question"
+    if any(c.label in (*KINDS, "addressee") for c in cues):
+        return f"no item: its cues open none here (section {ctx.section or 'none'})"
+    return "no item: no cue"
 
 
 def split_concern(block: Block, cues: list[Cue], opened) -> int | None:
@@ -665,15 +710,21 @@ def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
         [rest] + blocks[index + 1 :], [rest_cues] + cues[index + 1 :], 0, rest.text
     )
     add_item(ctx, "recommendation", None, text, block.page, "lead-in", 2)
+    ctx.note(
+        index, "a cause of concern, then the lead-in of its recommendation (split)"
+    )
     return take_status(blocks, cues, index + after, ctx)
 
 
-def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> None:
-    """Append an item, linking a recommendation to the open cause of concern."""
+def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> bool:
+    """Append an item, linking a recommendation to the open cause of concern.
+    Returns False when the text is no item (empty, or history)."""
     text = clean_text(text)
     if not text or is_history(ctx, text):
         ctx.pending = None
-        return
+        reason = "the last inspection's, as history" if text else "no text"
+        ctx.note(ctx.at, f"rejected: a {kind} ({rule}) but {reason}")
+        return False
     parent = ctx.concern if kind == "recommendation" else None
     ctx.items.append(
         Item(
@@ -688,11 +739,13 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> None:
             parent=parent,
             rule=rule,
             confidence=confidence,
+            block=ctx.at,
         )
     )
     if kind == "cause_of_concern":
         ctx.concern = len(ctx.items) - 1
     ctx.pending = None
+    return True
 
 
 # --- restatements ---------------------------------------------------------------------
@@ -728,10 +781,11 @@ def is_restatement(a: Item, b: Item) -> bool:
     return len(shorter) > 0.8 * len(longer) and fuzz.ratio(left, right) >= 93
 
 
-def merge_restatements(items: list[Item]) -> list[Item]:
+def merge_restatements(items: list[Item], trace: dict | None = None) -> list[Item]:
     """One item per distinct statement, at its first page; kind and number from
     the most explicit statement; parents re-pointed."""
     kept: list[Item] = []
+    firsts: list[int] = []  # the walk's index of each kept item's first statement
     new_index: dict[int, int] = {}
     for index, item in enumerate(items):
         match = next(
@@ -740,8 +794,13 @@ def merge_restatements(items: list[Item]) -> list[Item]:
         if match is None:
             new_index[index] = len(kept)
             kept.append(item)
+            firsts.append(index)
             continue
         new_index[index] = match
+        if trace is not None:
+            trace.setdefault(item.block, []).append(
+                f"item {index} restates item {firsts[match]}: merged into it"
+            )
         seen = kept[match]
         best = item if item.confidence > seen.confidence else seen
         kept[match] = replace(
@@ -768,10 +827,32 @@ def merged_parent(kept: list[Item], index: int, parent, new_index: dict) -> int 
     return merged
 
 
-def blocks_to_items(blocks: list[Block], report: dict) -> list[dict]:
-    """The report's items as contract §1 dicts (plus the optional `rule`)."""
+# An item's confidence: its cue's strength, less what makes its reading a guess.
+CUE_CONFIDENCE = {3: 0.9, 2: 0.75, 1: 0.5}
+WEAK_RULES = ("numbered-should", "in-section-sentence", "tracker-quote", "titled-item")
+
+
+def confidence(item: Item) -> float:
+    """How sure the reading is, from 0 to 1: high for a labelled item whose
+    text ends a sentence; low for one found by its place or its wording alone,
+    cut mid-sentence (a guessed end), or very short. The register puts items
+    under 0.5 in front of an analyst."""
+    score = CUE_CONFIDENCE.get(item.confidence, 0.5)
+    if item.rule.startswith(WEAK_RULES):
+        score -= 0.15
+    if not item.text.rstrip('”"’)').endswith((".", "!", "?", ";", ":")):
+        score -= 0.2
+    if len(item.text.split()) < 8:
+        score -= 0.2
+    return round(min(0.99, max(0.05, score)), 2)
+
+
+def blocks_to_items(blocks: list[Block], report: dict, trace=None) -> list[dict]:
+    """The report's items as contract §1 dicts (plus the optional `rule` and
+    `confidence`). With `trace` (a dict), notes what became of each block."""
     cues = blocks_to_cues(blocks)
-    items = merge_restatements(walk(blocks, cues, report.get("kind") == "tracker"))
+    found = walk(blocks, cues, report.get("kind") == "tracker", trace)
+    items = merge_restatements(found, trace)
     return [
         {
             "kind": i.kind,
@@ -782,6 +863,7 @@ def blocks_to_items(blocks: list[Block], report: dict) -> list[dict]:
             "status": i.status,
             "parent": i.parent,
             "rule": i.rule,
+            "confidence": confidence(i),
         }
         for i in items
     ]

@@ -44,6 +44,7 @@ def take_status(blocks, cues, index: int, ctx: Context) -> int:
                 kind_named(blocks[index].text) if item.rule == "tracker-quote" else None
             )
             ctx.items[-1] = replace(item, status=status, kind=named or item.kind)
+            ctx.note(index, f"status of item {len(ctx.items) - 1}: {status}")
             return index + 1
     return index
 
@@ -254,6 +255,9 @@ def table_items(blocks, cues, index: int, ctx: Context) -> int:
     if "text" not in roles or not ({"status", "report", "rag"} & roles.keys()):
         roles = column_roles(ctx.table_header or {})
         if "text" not in roles or width(rows) != width([ctx.table_header or {}]):
+            ctx.note(
+                index, "no item: a table with no item-text column (not a tracker table)"
+            )
             return after
         header, body = ctx.table_header, rows  # a table continued from the last page
     else:
@@ -264,16 +268,24 @@ def table_items(blocks, cues, index: int, ctx: Context) -> int:
         if roles["text"] not in row or texts == header:
             continue  # an empty row, or the header repeated on a new page
         cell, at = row[roles["text"]]
+        ctx.at = at
         follows_row = ctx.items and ctx.items[-1].rule == "tracker-table-row"
         if number == 0 and follows_row and is_row_tail(texts, roles):
             # a row cut by the page break: its text goes on at the top of this page
             last = ctx.items[-1]
             ctx.items[-1] = replace(last, text=clean_text(f"{last.text} {cell.text}"))
+            ctx.note(
+                at, f"the rest of item {len(ctx.items) - 1}, cut by the page break"
+            )
             continue
         if not is_item_text(cell.text):
-            continue  # a count or a ref in the text column
+            ctx.note(at, "no item: the text column holds a count or a reference")
+            continue
         for item in row_to_items(cell, cues[at], texts, roles, header):
-            add_row_item(ctx, item)
+            add_row_item(ctx, replace(item, block=at))
+            ctx.note(
+                at, f"item {len(ctx.items) - 1} starts: {item.kind} (tracker table row)"
+            )
     return after
 
 

@@ -46,28 +46,42 @@ def cli():
     show_default=True,
     help="Memory cap (address space, MiB) before the file fails as too_large.",
 )
-def extract(pdf_path, timeout_s, memory_mib):
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Print, for every block, its cues and what became of it (which rule "
+    "started, continued, ended or rejected an item), as text instead of JSON.",
+)
+def extract(pdf_path, timeout_s, memory_mib, explain):
     """Print one report's items as JSON (contract §1); never touches the database.
 
     The PDF is read in a child process with a deadline and a memory cap.
+    Each item carries two extra fields: `rule`, the pattern or rule that found
+    it, and `confidence`, from 0 to 1 (under 0.5: a weak cue or a guessed
+    end, worth an analyst's look).
 
     \b
-    Example:
+    Examples:
         hmic extract corpus/peel-2016-west-midlands.pdf
+        hmic extract --explain corpus/peel-2016-west-midlands.pdf | less
     """
     from extract.errors import ExtractError
-    from extract.isolate import ChildNotStarted, run_extract
+    from extract.isolate import ChildNotStarted, run_explain, run_extract
 
+    run = run_explain if explain else run_extract
     # The path is not checked by click: a directory or an unreadable file is
     # bad input like any other, one Error line and exit 1 (contract §1).
     try:
-        document = run_extract(pdf_path, timeout_s=timeout_s, memory_mib=memory_mib)
+        document = run(pdf_path, timeout_s=timeout_s, memory_mib=memory_mib)
     except ExtractError as exc:
         raise click.ClickException(f"{pdf_path}: {exc}") from exc
     except OSError as exc:
         raise click.ClickException(f"{pdf_path}: {os_error_text(exc)}") from exc
     except ChildNotStarted as exc:  # the machine's fault, not the file's
         raise click.ClickException(str(exc)) from exc
+    if explain:
+        sys.stdout.write(document["explain"])
+        return
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
