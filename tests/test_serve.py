@@ -286,6 +286,7 @@ def datasette(register):
 CANNED_QUERY_PARAMS = {
     "open_items_by_force_and_kind": "",
     "red_and_overdue": "as_of=2024-01-01",
+    "due_soon": "as_of=2017-01-01&days=90",
     "items_repeated_across_reports": "",
     "report_items": "report_id=r2016",
     "item_history": "item_id=i-dom",
@@ -823,7 +824,7 @@ def test_canned_queries_hide_their_sql(datasette):
 def test_glossary_page_holds_the_vocabularies_and_columns(datasette):
     home = datasette_get(datasette, "/").text
     assert '<a href="/-/glossary">glossary</a>' in home
-    assert "pending_sign_off" not in home
+    assert "awaiting the committee" not in home
     glossary = datasette_get(datasette, "/-/glossary")
     assert glossary.status_code == 200
     text = glossary.text
@@ -902,3 +903,41 @@ def test_report_page_links_to_its_items_in_printed_order_and_its_pdf(datasette):
     assert "<title>PEEL: Police effectiveness 2016 - Test Force</title>" in html
     assert 'href="/register/report_items?report_id=r2016"' in html
     assert f'href="/corpus/{PDF_NAME}">Open the PDF' in html
+
+
+# --- the dashboard -------------------------------------------------------------------
+
+
+def dashboard_cell(html: str, kind: str, status: str) -> str:
+    """The count the dashboard shows for `kind` × `status` ('' when zero)."""
+    href = f"/register/item_register?kind={kind}&amp;status={status}"
+    match = re.search(re.escape(f'<a href="{href}">') + r"(\d+)</a>", html)
+    return match[1] if match else ""
+
+
+def test_dashboard_counts_lists_and_charts(datasette, register):
+    db_path, _ = register
+    home = datasette_get(datasette, "/").text
+    assert "Items by status and kind" in home
+    assert dashboard_cell(home, "area_for_improvement", "open") == "1"
+    assert dashboard_cell(home, "recommendation", "closed") == "1"
+    assert "Red and overdue: 2" in home
+    red = home.split("Red and overdue: 2")[1].split("</section>")[0]
+    assert 'href="/register/items/i-dom"' in red and "red and overdue" in red
+    assert 'href="/register/items/i-new"' in red
+    assert "Outstanding by force" in home and ">Test Force</a>" in home
+    assert "PCC responses due" in home and "Items due soon" in home
+    for name in ("age", "status"):
+        assert f'<img src="/-/charts/{name}.png"' in home
+        chart = datasette_get(datasette, f"/-/charts/{name}.png")
+        assert chart.status_code == 200, chart.text
+        assert chart.headers["content-type"] == "image/png"
+        assert chart.content.startswith(b"\x89PNG")
+    assert datasette_get(datasette, "/-/charts/nope.png").status_code == 404
+    CliRunner().invoke(
+        cli, ["status", "i-dom", "pending_sign_off", "--db", str(db_path)],
+        catch_exceptions=False,
+    )  # fmt: skip
+    home = datasette_get(datasette, "/").text
+    assert dashboard_cell(home, "area_for_improvement", "open") == ""
+    assert dashboard_cell(home, "area_for_improvement", "pending_sign_off") == "1"
