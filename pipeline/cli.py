@@ -476,6 +476,115 @@ def backup(db_path, to_path):
     click.echo(str(copy))
 
 
+# --- item: analysts' corrections of extraction ---------------------------------
+
+
+@cli.group()
+def item():
+    """Correct what the extractor read: add a missed item, edit a text, reject one.
+
+    Each correction is kept in status_history (who and why) and survives
+    `hmic ingest --reextract`.
+    """
+
+
+reason_option = click.option("--reason", default=None, help="Why; kept in the history.")
+
+
+def _correct(db_path, action):
+    """Open the register, run `action(db)`, and turn its errors into one line."""
+    from pathlib import Path
+
+    from pipeline.register import (
+        AmbiguousItem,
+        UnknownItem,
+        UnknownReport,
+        open_register,
+    )
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    try:
+        return action(open_register(db_path))
+    except AmbiguousItem as exc:
+        raise click.ClickException(
+            f"{exc.args[0]}: more than one item's id starts so; give more of it"
+        ) from exc
+    except UnknownItem as exc:
+        raise click.ClickException(f"{exc.args[0]}: no such item in {db_path}") from exc
+    except UnknownReport as exc:
+        raise click.ClickException(
+            f"{exc.args[0]}: no such report in {db_path}"
+        ) from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@item.command("add")
+@click.argument("report_id")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(["recommendation", "area_for_improvement", "cause_of_concern"]),
+)
+@click.option("--text", required=True, help="The item's words, as printed.")
+@click.option("--page", required=True, type=click.IntRange(min=1), help="Its page.")
+@click.option("--number", default=None, help="Its number as printed, if any.")
+@reason_option
+@register_db_option
+def item_add(report_id, kind, text, page, number, reason, db_path):
+    """Add an item the extractor missed to REPORT_ID; print its id.
+
+    \b
+    Example:
+        hmic item add 3f2a9c1d0b7e4a55 --kind recommendation --page 12 \\
+            --text "The force should ..." --reason "missed: two columns"
+    """
+    from pipeline.register import add_item
+
+    item_id = _correct(
+        db_path,
+        lambda db: add_item(db, report_id, kind=kind, text=text, page=page,
+                            number=number, reason=reason),
+    )  # fmt: skip
+    click.echo(item_id)
+
+
+@item.command("edit")
+@click.argument("item_id")
+@click.option("--text", required=True, help="The item's words, corrected.")
+@reason_option
+@register_db_option
+def item_edit(item_id, text, reason, db_path):
+    """Correct ITEM_ID's text (cut off, run on); the printing stays as printed.
+
+    \b
+    Example:
+        hmic item edit 1c3ec66a --text "The force should ..." --reason "cut off"
+    """
+    from pipeline.register import edit_item
+
+    row = _correct(db_path, lambda db: edit_item(db, item_id, text, reason=reason))
+    click.echo(row["id"])
+
+
+@item.command("reject")
+@click.argument("item_id")
+@click.option("--reason", required=True, help="Why it is not an item.")
+@register_db_option
+def item_reject(item_id, reason, db_path):
+    """Mark ITEM_ID as not an item (the extractor invented it); it stays, hidden.
+
+    \b
+    Example:
+        hmic item reject 1c3ec66a --reason "a footer, not a recommendation"
+    """
+    from pipeline.register import reject_item
+
+    row = _correct(db_path, lambda db: reject_item(db, item_id, reason=reason))
+    click.echo(f"{row['id']} rejected")
+
+
 # --- review-links --------------------------------------------------------------
 
 

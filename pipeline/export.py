@@ -51,6 +51,7 @@ def register_to_document(db: Database) -> dict:
             "SELECT items.id, items.kind, items.text, items.status, items.addressee, "
             "items.deadline_date FROM items "
             "LEFT JOIN reports ON reports.id = items.first_report_id "
+            "WHERE items.rejected_at IS NULL "
             "ORDER BY items.first_published IS NULL, items.first_published, "
             "reports.id, (SELECT min(abs(position)) FROM occurrences "
             "WHERE occurrences.item_id = items.id AND occurrences.report_id = "

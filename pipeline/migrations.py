@@ -276,6 +276,13 @@ def _import_rows(db: Database) -> None:
     )
 
 
+def _analyst_corrections(db: Database) -> None:
+    # Analysts correct extraction: printings they add and items they reject
+    # are marked so that re-extraction leaves them be (register.add_item ...).
+    db.execute("ALTER TABLE occurrences ADD COLUMN added_by TEXT")
+    db.execute("ALTER TABLE items ADD COLUMN rejected_at TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
@@ -285,6 +292,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (6, "status_history.force: statuses per (item, force)", _track_per_force),
     (7, "placeholder reports for what trackers quote", _placeholder_reports),
     (8, "import_rows: rows of a force's tracker spreadsheet", _import_rows),
+    (9, "analysts' corrections: added printings, rejected items", _analyst_corrections),
 ]
 
 

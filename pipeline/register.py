@@ -45,6 +45,10 @@ class UnknownLink(KeyError):
     """No link in the register has this id."""
 
 
+class UnknownReport(KeyError):
+    """No report in the register has this id."""
+
+
 class AmbiguousItem(KeyError):
     """More than one item's id starts with this prefix."""
 
@@ -274,7 +278,7 @@ def _load_printings(
 def _existing_positions(db: Database, report_id: str) -> Iterator[tuple[int, str]]:
     yield from db.execute(
         "SELECT position, item_id FROM occurrences "
-        "WHERE report_id = ? AND missing_since IS NULL",
+        "WHERE report_id = ? AND missing_since IS NULL AND added_by IS NULL",
         [report_id],
     )
 
@@ -410,6 +414,7 @@ def _refresh_origin(db: Database, item_id: str) -> None:
     if row and row[4] == "tracker" and placeholder:
         return  # only trackers print it: it stays the quoted report's
     if row:
+        row = (*row[:3], analyst_text(db, item_id) or row[3])
         db.execute(
             "UPDATE items SET first_report_id = ?, first_published = ?, text = ?, "
             "deadline_text = ?, deadline_date = ? "
@@ -582,7 +587,7 @@ def _reextract(
         dict(zip(("id", "item_id", "kind", "text"), r, strict=True))
         for r in db.execute(
             "SELECT id, item_id, kind, text FROM occurrences WHERE report_id = ? "
-            "ORDER BY position",
+            "AND added_by IS NULL ORDER BY position",
             [report_id],
         )
     ]
@@ -623,7 +628,8 @@ def _pair_printings(items: list[dict], old: list[dict]) -> dict[int, dict]:
 def _move_old_positions(db: Database, report_id: str) -> None:
     # Negative positions free 0..n for the new extraction without clashing.
     db.execute(
-        "UPDATE occurrences SET position = -1 - position WHERE report_id = ?",
+        "UPDATE occurrences SET position = -1 - position WHERE report_id = ? "
+        "AND added_by IS NULL",  # an analyst's addition is not the extractor's
         [report_id],
     )
 
@@ -649,7 +655,8 @@ def _flag_missing(db: Database, report_id: str, found: set[str], now: str) -> in
     lost = [
         (occ_id, item_id)
         for occ_id, item_id in db.execute(
-            "SELECT id, item_id FROM occurrences WHERE report_id = ? AND position < 0",
+            "SELECT id, item_id FROM occurrences WHERE report_id = ? AND position < 0 "
+            "AND added_by IS NULL",
             [report_id],
         )
         if occ_id not in found
@@ -833,6 +840,121 @@ def is_iso_day(value: str) -> bool:
         return datetime.strptime(value, "%Y-%m-%d").strftime("%Y-%m-%d") == value
     except ValueError:
         return False
+
+
+# --- analysts' corrections of extraction ----------------------------------------------
+#
+# Each correction is a status_history row (source 'analyst', who and why), and
+# what it changes is marked where re-extraction leaves it alone: an added
+# printing has `occurrences.added_by`, an edited text is the newest 'text'
+# entry (`_refresh_origin` keeps it), a rejected item has `items.rejected_at`.
+
+
+def analyst_text(db: Database, item_id: str) -> str | None:
+    """The item's text as an analyst last corrected it, or None."""
+    row = db.execute(
+        "SELECT value FROM status_history WHERE item_id = ? AND field = 'text' "
+        "AND source = 'analyst' ORDER BY recorded_at DESC, id DESC LIMIT 1",
+        [item_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _correction(
+    db: Database, item_id: str, field_name: str, value, printed, reason, analyst, now
+) -> None:
+    db["status_history"].insert(
+        {"item_id": item_id, "field": field_name, "value": value, "printed": printed,
+         "date": now, "source": "analyst", "note": reason, "recorded_at": now,
+         "analyst": analyst}
+    )  # fmt: skip
+
+
+def add_item(
+    db: Database,
+    report_id: str,
+    *,
+    kind: str,
+    text: str,
+    page: int,
+    number: str | None = None,
+    reason: str | None = None,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> str:
+    """Add an item the extractor missed to a report; return its id.
+
+    Its printing is marked `added_by`, so re-extraction neither moves it nor
+    flags it missing, however the extractor reads the report.
+    """
+    if kind not in ("recommendation", "area_for_improvement", "cause_of_concern"):
+        raise ValueError(
+            f"{kind!r} is not a kind; use recommendation, area_for_improvement "
+            "or cause_of_concern"
+        )
+    now = now or now_iso()
+    with write_transaction(db):
+        report = db.execute(
+            "SELECT published, kind, pages FROM reports WHERE id = ?", [report_id]
+        ).fetchone()
+        if not report:
+            raise UnknownReport(report_id)
+        if report[2] and not 1 <= page <= report[2]:
+            raise ValueError(f"page {page}: the report has pages 1 to {report[2]}")
+        printing = {"kind": kind, "text": text, "number": number, "page": page}
+        item_id = _insert_item(db, report_id, {"published": report[0]}, printing, now)
+        position = 1_000_000 + db.execute(
+            "SELECT count(*) FROM occurrences WHERE report_id = ? AND added_by "
+            "IS NOT NULL", [report_id]
+        ).fetchone()[0]  # fmt: skip
+        occ_id = _insert_occurrence(db, report_id, position, printing, item_id, None)
+        db["occurrences"].update(occ_id, {"added_by": analyst or "analyst"})
+        _refresh_origin(db, item_id)
+        _correction(db, item_id, "added", text, None, reason, analyst, now)
+    return item_id
+
+
+def edit_item(
+    db: Database,
+    item_id: str,
+    text: str,
+    *,
+    reason: str | None = None,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Correct an item's text (cut off, run on); return the item row.
+
+    The printed text stays on its occurrences; re-extraction keeps this text.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        old = db["items"].get(item_id)["text"]
+        _correction(db, item_id, "text", text, old, reason, analyst, now)
+        db["items"].update(item_id, {"text": text, "updated_at": now})
+    return db["items"].get(item_id)
+
+
+def reject_item(
+    db: Database,
+    item_id: str,
+    *,
+    reason: str,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Mark an item the extractor invented as not an item; return the item row.
+
+    It stays in the register (ids and history kept) but leaves the export,
+    the papers and the tables; re-extraction does not bring it back.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        _correction(db, item_id, "rejected", now[:10], None, reason, analyst, now)
+        db["items"].update(item_id, {"rejected_at": now, "updated_at": now})
+    return db["items"].get(item_id)
 
 
 # --- reviewing links ---------------------------------------------------------------

@@ -30,7 +30,7 @@ COLUMNS = {
         "id", "kind", "text", "addressee", "deadline_text", "deadline_date", "status",
         "status_printed", "rag", "owner", "target_date", "notes", "closure_evidence",
         "first_report_id", "first_published", "missing_since", "created_at",
-        "updated_at",
+        "updated_at", "rejected_at",
     ],
     "occurrences": [
         "id", "item_id", "report_id", "kind", "number", "page", "text", "position",
@@ -66,15 +66,23 @@ def read_register(db_path: str | Path) -> Register:
 
     Opens the file read-only, so a report never changes the register. Dates
     stay ISO strings; `to_day` parses them where a computation needs one.
+    Items an analyst rejected (`register.reject_item`) are left out.
     """
     uri = f"file:{Path(db_path).resolve()}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         tables = {name: _read_table(conn, name) for name in COLUMNS}
+    items = tables["items"]
+    rejected = set(items.loc[items["rejected_at"].notna(), "id"])
+    keep = {
+        "items": ~items["id"].isin(rejected),
+        "occurrences": ~tables["occurrences"]["item_id"].isin(rejected),
+        "status_history": ~tables["status_history"]["item_id"].isin(rejected),
+    }
     return Register(
         reports=tables["reports"],
-        items=tables["items"],
-        occurrences=tables["occurrences"],
-        history=tables["status_history"],
+        items=items[keep["items"]],
+        occurrences=tables["occurrences"][keep["occurrences"]],
+        history=tables["status_history"][keep["status_history"]],
     )
 
 
