@@ -110,8 +110,11 @@ def test_june_2017_paper_is_the_register_as_it_stood_on_8_june(june_register, tm
     quoted = _statuses_quoted_from(update, june_register)
     eb = quoted["Everyone’s Business"]
     assert (eb.get("closed"), eb.get("superseded"), sum(eb.values())) == (6, 1, 8)
-    # Increasingly everyone's business's three: "on-going".
-    assert quoted["Increasingly everyone's business"] == {"in_progress": 3}
+    # Increasingly everyone's business's three "are on-going" (one sentence for
+    # all three, so the register may hold no status word for each): none closed.
+    increasingly = quoted["Increasingly everyone's business"]
+    assert sum(increasingly.values()) == 3
+    assert set(increasingly) <= {"open", "in_progress"}
 
 
 def _statuses_quoted_from(update, register) -> dict[str, dict[str, int]]:
