@@ -19,6 +19,8 @@ from typing import IO
 
 import pandas as pd
 
+from .tracking import is_for_information
+
 # The columns of pipeline/SCHEMA.md that the tables below read. A register
 # written before a migration added one of them still loads: the column is empty.
 COLUMNS = {
@@ -42,6 +44,7 @@ COLUMNS = {
     ],
 }  # fmt: skip
 
+DATE_COLUMNS = ("published", "target_date", "deadline_date")
 CLOSED_STATUSES = ("closed", "superseded")
 STATUSES = ("open", "in_progress", "pending_sign_off", "closed", "superseded")
 KINDS = ("recommendation", "cause_of_concern", "area_for_improvement")
@@ -56,6 +59,7 @@ class Register:
     items: pd.DataFrame
     occurrences: pd.DataFrame
     history: pd.DataFrame
+    force: str | None = None  # whose statuses `items` holds (None: anyone's newest)
 
 
 # --- reading -------------------------------------------------------------------
@@ -123,7 +127,8 @@ def filter_register(
 
     - force: items printed in a report of that force (case-insensitive) or in a
       national report (no force), since national recommendations are addressed
-      to every force.
+      to every force; their status, RAG, owner and target date become that
+      force's (`for_force`), before the status filter reads them.
     - kinds, statuses: the item's kind and current status (a missing status is open).
     - since: items printed in a report published on or after the date, or with
       a status_history entry dated on or after it.
@@ -138,6 +143,9 @@ def filter_register(
             reports["force"].astype(str).str.casefold() == force.casefold()
         )
         items = items[items["id"].isin(_items_in_reports(register, reports[wanted]))]
+        forced = for_force(register, _canonical(reports, force))
+        items = forced.items[forced.items["id"].isin(items["id"])]
+        register = forced
     kinds, statuses = list(kinds), list(statuses)
     if kinds:
         items = items[items["kind"].isin(kinds)]
@@ -146,6 +154,22 @@ def filter_register(
     if since is not None:
         items = items[items["id"].isin(_items_since(register, since))]
     return _restrict_to_items(register, items)
+
+
+def for_force(register: Register, force: str) -> Register:
+    """The register with each item's fields as `force` has them: from that
+    force's history entries and those for no force (pipeline/tracking.py)."""
+    history = register.history
+    mine = history[history["force"].isna() | (history["force"] == force)]
+    items = _fields_from_history(register.items, mine)
+    return replace(register, items=items, force=force)
+
+
+def _canonical(reports: pd.DataFrame, force: str) -> str:
+    """`force` as the reports spell it ("kent police" → "Kent Police")."""
+    names = reports["force"].dropna().astype(str)
+    same = names[names.str.casefold() == force.casefold()]
+    return same.iloc[0] if len(same) else force
 
 
 def _items_in_reports(register: Register, reports: pd.DataFrame) -> set:
@@ -238,6 +262,9 @@ def items_table(register: Register) -> pd.DataFrame:
 
     `occurrences` reads "PEEL 2015 (2016-02-18) no. 3 p. 12; …" in publication
     order; `history` reads "2017-01-10 rag: red (tracker); …" in date order.
+    Then `force` (whose statuses these are: the filtered force, else the first
+    report's force or "national"), `for_information` (addressed to another
+    body), `addressee`, `deadline_text` and `notes`.
     """
     items = register.items
     reports = register.reports.set_index("id")
@@ -260,10 +287,24 @@ def items_table(register: Register) -> pd.DataFrame:
             ),
             "occurrences": items["id"].map(occurrence_summaries(register)),
             "history": items["id"].map(history_summaries(register)),
+            "force": register.force or first_force(register, items),
+            "for_information": [
+                is_for_information(a, t)
+                for a, t in zip(items["addressee"], items["text"], strict=True)
+            ],
+            "addressee": items["addressee"],
+            "deadline_text": items["deadline_text"],
+            "notes": items["notes"],
         }
     )
     table["occurrence_count"] = table["occurrence_count"].fillna(0).astype(int)
     return table.sort_values(["published", "report", "id"], na_position="last")
+
+
+def first_force(register: Register, items: pd.DataFrame) -> pd.Series:
+    """Each item's first report's force, or "national" for a national report."""
+    forces = register.reports.set_index("id")["force"]
+    return items["first_report_id"].map(forces).fillna("national")
 
 
 def _first_numbers(register: Register) -> pd.Series:
@@ -320,8 +361,12 @@ def write_csv(register: Register, out: IO[str]) -> None:
 
 def xlsx_sheets(register: Register) -> dict[str, pd.DataFrame]:
     """The XLSX sheets: items (one row per item), occurrences, reports, history."""
+    items = items_table(register)
+    for column in DATE_COLUMNS:  # real dates, so a spreadsheet sorts and filters them
+        items[column] = to_day(items[column]).dt.date.astype(object)
+        items[column] = items[column].where(items[column].notna(), None)
     return {
-        "items": items_table(register),
+        "items": items,
         "occurrences": register.occurrences[COLUMNS["occurrences"]],
         "reports": register.reports[COLUMNS["reports"]],
         "history": register.history[COLUMNS["status_history"]],

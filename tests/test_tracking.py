@@ -149,3 +149,37 @@ def _chart(name):
     from pipeline.committee import Chart
 
     return Chart(name, name, b"")
+
+
+def _csv_rows(db_path, force):
+    import csv
+    import io
+
+    result = CliRunner().invoke(cli, ["export", "--db", str(db_path), "--format",
+                                      "csv", "--force", force])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    return {row["text"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+
+
+def test_csv_export_for_a_force_gives_its_own_statuses(db_path):
+    kent, wmp = _csv_rows(db_path, "Kent"), _csv_rows(db_path, "WMP")
+    assert (kent[ARCHIVED]["force"], kent[ARCHIVED]["status"]) == (KENT, "open")
+    assert (wmp[ARCHIVED]["force"], wmp[ARCHIVED]["status"]) == (fx.WMP, "closed")
+    assert kent[COLLEGE]["for_information"] == "True"
+    assert kent[COLLEGE]["addressee"] == "The College of Policing"
+    assert kent[COLLEGE]["deadline_text"] == "within six months"
+
+
+def test_xlsx_dates_are_dates(db_path, tmp_path):
+    import openpyxl
+
+    from pipeline.tabular import write_xlsx
+
+    write_xlsx(read_register(db_path), tmp_path / "r.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["items"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True))
+            for row in sheet.iter_rows(min_row=2)]  # fmt: skip
+    college = next(row for row in rows if row["text"] == COLLEGE)
+    assert college["published"].date() == date(2017, 7, 5)
+    assert college["deadline_date"].date() == date(2018, 1, 5)
