@@ -439,6 +439,41 @@ def target(item_id, target_date, note, effective, force, db_path):
     _record(db_path, item_id, "target_date", target_date, note, effective, force)
 
 
+# --- note and evidence -----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("item_id")
+@click.argument("text")
+@date_option
+@force_option
+@register_db_option
+def note(item_id, text, effective, force, db_path):
+    """Add a dated line to an item's notes; it is kept in the history too.
+
+    \b
+    Example:
+        hmic note 1c3ec66a "Discussed at the vulnerability board"
+    """
+    _record(db_path, item_id, "notes", text, None, effective, force)
+
+
+@cli.command()
+@click.argument("item_id")
+@click.argument("text")
+@date_option
+@force_option
+@register_db_option
+def evidence(item_id, text, effective, force, db_path):
+    """Record what shows an item done (closure evidence), with its date.
+
+    \b
+    Example:
+        hmic evidence 1c3ec66a "Audit of 300 DASH forms, May 2017: 98% complete"
+    """
+    _record(db_path, item_id, "closure_evidence", text, None, effective, force)
+
+
 # --- backup --------------------------------------------------------------------
 
 

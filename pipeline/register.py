@@ -719,8 +719,10 @@ def record_change(
     """Record an analyst's change to one field of an item; return the item row.
 
     `item_id` is the id or a prefix that one id alone starts with.
-    `field_name` is "status" (one of STATUSES), "rag", "owner" or
-    "target_date". The note, if any, is appended to the item's notes.
+    `field_name` is "status" (one of STATUSES), "rag", "owner",
+    "target_date", "notes" (a line appended to the item's notes) or
+    "closure_evidence" (what shows it done). The note, if any, is appended to
+    the item's notes.
     `analyst` names who made it (the signed-in name in `hmic serve --edit`).
     `effective` (YYYY-MM-DD, not after today) backdates the change to when it
     was decided; it is recorded now either way. `force` says whose change it
@@ -754,11 +756,15 @@ def record_change(
             }
         )
         refresh_item(db, item_id, now)
-        if note:
+        if field_name == "closure_evidence":
+            db["items"].update(item_id, {"closure_evidence": value})
+        line = value if field_name == "notes" else note
+        if line:
+            prefix = "" if field_name == "notes" else f"{field_name}={value}: "
             db.execute(
                 "UPDATE items SET notes = coalesce(notes || char(10), '') || ? "
                 "WHERE id = ?",
-                [f"{now[:10]} {field_name}={value}: {note}", item_id],
+                [f"{(effective or now)[:10]} {prefix}{line}", item_id],
             )
     return db["items"].get(item_id)
 
@@ -824,8 +830,10 @@ def check_value(field_name: str, value: str | None) -> None:
     """Raise ValueError, naming the value and the accepted forms, unless
     `value` is allowed for `field_name`."""
     allowed = {"status": STATUSES, "rag": RAGS}.get(field_name)
-    if field_name not in ("status", "rag", "owner", "target_date"):
+    if field_name not in (*ANALYST_FIELDS, "closure_evidence"):
         raise ValueError(f"{field_name}: not an analyst field")
+    if field_name in ("notes", "closure_evidence") and not (value or "").strip():
+        raise ValueError(f"{field_name}: give some text")
     if allowed and value not in allowed:
         raise ValueError(
             f"{value!r} is not a {field_name}; use one of {', '.join(allowed)}"

@@ -156,3 +156,33 @@ def test_an_ambiguous_prefix_is_refused_with_the_ids(db_path):
     assert result.exit_code == 1
     assert f"{shared}: more than one item's id starts so (" in result.stderr
     assert "give more of the id" in result.stderr
+
+
+def test_note_and_evidence_fill_their_columns_and_the_history(db_path):
+    item_id = item_id_of(db_path, "The force should ensure that calls")
+    hmic(
+        "note",
+        item_id[:8],
+        "Discussed at the board",
+        "--date",
+        "2017-05-04",
+        "--db",
+        db_path,
+    )
+    hmic("evidence", item_id, "Audit of 300 calls: 98% graded right", "--db",
+         db_path)  # fmt: skip
+    item = register.open_register(db_path)["items"].get(item_id)
+    assert item["notes"].startswith("2017-05-04 Discussed at the board")
+    assert item["closure_evidence"] == "Audit of 300 calls: 98% graded right"
+    fields = (
+        register.open_register(db_path)
+        .execute(
+            "SELECT field, date FROM status_history WHERE item_id = ? ORDER BY id",
+            [item_id],
+        )
+        .fetchall()
+    )
+    assert [f for f, _ in fields] == ["notes", "closure_evidence"]
+    assert fields[0][1] == "2017-05-04"
+    result = hmic("note", item_id, "  ", "--db", db_path, ok=False)
+    assert result.exit_code == 1 and "notes: give some text" in result.stderr
