@@ -66,6 +66,7 @@ class Context:
     """What a reader remembers while reading: section, waiting label, open concern."""
 
     section: str | None = None
+    section_size: float = 0.0  # the size of the heading that opened the section
     pending: tuple | None = None  # (kind, number, rule)
     concern: int | None = None  # index in items of the open cause of concern
     # "Recommendations 1 and 2 ... address this cause of concern": (numbers,
@@ -166,8 +167,11 @@ def is_not_item(cues: list[Cue]) -> bool:
 
 
 def addressee(cues: list[Cue], max_start: int = 40) -> Cue | None:
-    """The addressee cue near the start of a block ("The force should")."""
-    return cue_at_start(cues, ("addressee",), max_start)
+    """The addressee cue near the start of a block ("The force should"), else
+    a subject that must act ("Custody personnel should") at its very start."""
+    return cue_at_start(cues, ("addressee",), max_start) or cue_at_start(
+        cues, ("subject",), 0
+    )
 
 
 def status_from(cues: list[Cue], text: str) -> str | None:
@@ -220,7 +224,7 @@ def continues_item(
     text: str,
     block: Block,
     cues: list[Cue],
-    paragraphs: bool = False,
+    paragraphs: bool | str = False,
     in_list: bool = False,
 ) -> bool:
     """True when `block` belongs to the item that starts with `first` and whose
@@ -233,6 +237,8 @@ def continues_item(
     lead = next((c for c in cues if c.rule.startswith("rec-lead-in")), None)
     if cue_at_start(cues, KINDS) or (lead and lead.start <= 2):
         return False
+    if paragraphs == "separate" and block.kind in ("bullet", "numbered"):
+        return block.level > first.level  # each item of an introduced list is one
     if status_from(cues, block.text):
         return False
     open_quote = (text.startswith("“") and text.count("“") > text.count("”")) or (
@@ -262,7 +268,7 @@ def continues_item(
     ):
         return True  # "They should then publish …": the item goes on
     return (
-        paragraphs
+        paragraphs not in (False, "", "separate")
         and block.kind == "paragraph"
         and not is_not_item(cues)
         and (paragraphs == "all" or not addressee(cues, max_start=2))
@@ -353,6 +359,8 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
     if ctx.tracker and ctx.intro_kinds and block.text[:1] in '“"‘':
         kind = ctx.intro_kinds.pop(0)
         return kind, number_of(block), block.text, "tracker-quote-introduced", 2
+    if ctx.intro_kinds and block.kind in ("bullet", "numbered"):
+        return ctx.intro_kinds[0], number_of(block), block.text, "listed-after-intro", 2
     if is_not_item(cues) or block.text.rstrip().endswith("?"):
         return None
     return start_in_section(block, cues, ctx)
@@ -428,7 +436,6 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
     from .tracker import (
         is_report_name,
         kind_named,
-        kinds_named,
         quoted_title,
         report_name,
         titled_block,
@@ -457,17 +464,25 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
             ctx.pending = None
             return f"names the source report: {name}"
     titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
-    if titled and is_item_heading(block):
+    if titled and is_item_heading(block) and heading_section(block, cues) is None:
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
         ctx.pending = ("recommendation", number, "titled-item")
         return "a numbered heading over a quoted item (titled-item)"
     if is_heading(block) or (label and label.rule.endswith("section")):
         section = heading_section(block, cues)
         ctx.pending = None
+        ctx.intro_kinds = []
+        if section is None and ctx.section and block.size < ctx.section_size - 0.5:
+            # a smaller heading inside the section ("Causes of concern" >
+            # "Responding to the public") keeps it
+            update_history(block, ctx)
+            return f"sub-heading in section {ctx.section}"
         if section != "recommendation":
             ctx.concern = None if section is None else ctx.concern
-        ctx.section = section
+        ctx.section, ctx.section_size = section, block.size
         update_history(block, ctx)
+        if ctx.history is not None and ctx.history == block.size:
+            ctx.section = None  # "Progress against the 2014 recommendations"
         if ctx.tracker:
             red = re.search(r"\bred\b", block.text, re.I)
             ctx.default_status = "red" if red else None
@@ -484,14 +499,16 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
             ctx.quoted_kind = kind_named(block.text)
             ctx.intro_kinds = []
             return f"names the source report: {title}"
-        if block.text.rstrip().endswith(":") and "should" not in block.text:
-            # "… contained one cause of concern with two recommendations:"
-            ctx.intro_kinds = kinds_named(block.text)
-            if ctx.intro_kinds:
-                return f"introduces quotations of: {', '.join(ctx.intro_kinds)}"
         found = STATUS_WORDS.search(block.text)
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
             ctx.default_status = found.group(1).lower()
+    introduced = introduced_kinds(block, cues)
+    if introduced:
+        # "We found two causes of concern:", "… contained one cause of concern
+        # with two recommendations:"; "In 2015 we made these recommendations:"
+        # introduces history
+        ctx.intro_kinds = introduced
+        return f"introduces a list or quotation of: {', '.join(introduced)}"
     return None
 
 
@@ -524,6 +541,24 @@ def is_history(ctx: Context, text: str) -> bool:
     history: under a history heading, or ending with its verdict
     ("(4.41) Partially achieved")."""
     return not ctx.tracker and (ctx.history is not None or bool(VERDICT.search(text)))
+
+
+def introduced_kinds(block: Block, cues: list[Cue]) -> list[str]:
+    """The kinds a sentence ending in a colon says follow it, in the order it
+    names them, or ["history"] when it introduces an earlier report's; [] when
+    it is no such sentence (a lead-in, an item of its own)."""
+    # tracker.py imports this module, so it is imported here, once loaded
+    from .tracker import kinds_named
+
+    text = block.text.rstrip()
+    if not text.endswith((":", ":-")) or re.search(r"\b(should|must)\b", text):
+        return []
+    if any(c.label == "addressee" or c.rule.startswith("rec-lead-in") for c in cues):
+        return []
+    kinds = kinds_named(text)
+    if kinds and is_not_item(cues):
+        return ["history"]
+    return kinds
 
 
 def is_item_heading(block: Block) -> bool:
@@ -625,6 +660,8 @@ def walk(
             ctx.note(index, f"context: {said}")
             index += 1
             continue
+        if block.kind not in ("bullet", "numbered") and block.text[:1] not in '“"‘':
+            ctx.intro_kinds = []  # the list or quotations a sentence introduced end
         opened = start_of_item(block, block_cues, ctx)
         split = split_concern(block, block_cues, opened)
         if split:
@@ -635,7 +672,7 @@ def walk(
             index += 1
             continue
         kind, number, text, rule, confidence = opened
-        mode = {"titled-item": "all"}.get(
+        mode = {"titled-item": "all", "listed-after-intro": "separate"}.get(
             rule, "concern" if kind == "cause_of_concern" else ""
         )
         start = index
@@ -720,7 +757,7 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> bool:
     """Append an item, linking a recommendation to the open cause of concern.
     Returns False when the text is no item (empty, or history)."""
     text = clean_text(text)
-    if not text or is_history(ctx, text):
+    if not text or kind == "history" or is_history(ctx, text):
         ctx.pending = None
         reason = "the last inspection's, as history" if text else "no text"
         ctx.note(ctx.at, f"rejected: a {kind} ({rule}) but {reason}")

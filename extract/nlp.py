@@ -24,12 +24,22 @@ from spacy.vocab import Vocab  # noqa: E402
 PATTERN_DIR = Path(__file__).with_name("patterns")
 SPANS_KEY = "items"
 CONTEXT_KEY = "context"
+SUBJECT_KEY = "subject"
 # Labels that say something about a block rather than announce an item; their
 # own ruler, so that an overlapping item cue ("The force should" in "The force
 # should be commended") does not filter them out.
 CONTEXT_LABELS = ("not_item", "status")
-# (pipe name, spans key): item cues, then the context labels' own ruler.
-RULERS = (("span_ruler", SPANS_KEY), ("context_ruler", CONTEXT_KEY))
+# Who must act, named any way ("Custody personnel should"): a weaker, wider
+# cue than an addressee's, in its own ruler so that it never hides one.
+SUBJECT_LABELS = ("subject",)
+# (pipe name, spans key, labels): item cues (every other label), then the
+# context labels' own ruler, then the subjects'.
+RULERS = (
+    ("span_ruler", SPANS_KEY, None),
+    ("context_ruler", CONTEXT_KEY, CONTEXT_LABELS),
+    ("subject_ruler", SUBJECT_KEY, SUBJECT_LABELS),
+)
+OWN_RULER_LABELS = CONTEXT_LABELS + SUBJECT_LABELS
 # Token attributes whose pattern values are the words themselves.
 LITERAL_ATTRS = ("LOWER", "ORTH", "TEXT")
 _VALIDATING_VOCAB = Vocab()
@@ -88,8 +98,7 @@ def build_nlp(patterns: list[dict] | None = None) -> Language:
     """A blank English pipeline whose span_ruler holds `patterns` (default: all)."""
     nlp = spacy.blank("en")
     entries = load_patterns() if patterns is None else patterns
-    for name, key in RULERS:
-        is_context = key == CONTEXT_KEY
+    for name, key, labels in RULERS:
         ruler = nlp.add_pipe(
             "span_ruler",
             name=name,
@@ -105,7 +114,11 @@ def build_nlp(patterns: list[dict] | None = None) -> Language:
                 [
                     {k: e[k] for k in ("label", "id", "pattern")}
                     for e in entries
-                    if (e["label"] in CONTEXT_LABELS) == is_context
+                    if (
+                        e["label"] in labels
+                        if labels
+                        else e["label"] not in OWN_RULER_LABELS
+                    )
                 ]
             )
         except Exception as exc:  # spaCy's validation error names no file
@@ -171,7 +184,7 @@ def ruler_requirements(nlp: Language) -> tuple[tuple, ...]:
                 for entry in nlp.get_pipe(name).patterns
             ),
         )
-        for name, key in RULERS
+        for name, key, _ in RULERS
     )
 
 

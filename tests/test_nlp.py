@@ -14,7 +14,7 @@ import pytest
 from extract.nlp import (
     CONTEXT_KEY,
     PATTERN_DIR,
-    SPANS_KEY,
+    RULERS,
     PatternError,
     build_nlp,
     get_nlp,
@@ -29,7 +29,7 @@ PATTERNS = load_patterns()
 def spans_of(text: str) -> list[tuple[str, str, str]]:
     """(label, id, text) of every span the shared pipeline finds in `text`."""
     doc = get_nlp()(text)
-    spans = [*doc.spans[SPANS_KEY], *doc.spans[CONTEXT_KEY]]
+    spans = [s for _, key, _ in RULERS for s in doc.spans[key]]
     return [(s.label_, s.id_, s.text) for s in spans]
 
 
@@ -46,7 +46,7 @@ def full_spans_of(texts: list[str]) -> list[list[tuple]]:
     return [
         [
             (s.label_, s.id_, s.start_char, s.end_char)
-            for s in [*doc.spans[SPANS_KEY], *doc.spans[CONTEXT_KEY]]
+            for s in [s for _, key, _ in RULERS for s in doc.spans[key]]
         ]
         for doc in docs
     ]
