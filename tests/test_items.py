@@ -545,7 +545,7 @@ def test_tracker_table_kinds_from_abbreviations_and_a_concerns_recommendation():
         HEADER,
         ["C1", "PEEL 2019", "CoC", "The force does not understand the demand it faces.",
          "Closed – superseded"],
-        ["C2", "PEEL 2019", "Rec", "Within six months, the force should analyse demand.",
+        ["C2", "PEEL 2019", "Rec", "Within six months, the force should analyse it.",
          "Closed – superseded by C3"],
         ["C3", "PEEL 2022", "AFI", "The force should make sure it plans its workforce.",
          "On-going"],

@@ -70,9 +70,10 @@ def test_cause_of_concern_stated_as_a_finding_under_its_label():
 
 def test_recommendations_to_roles_units_and_several_bodies():
     texts = [
-        "Custody personnel should be provided with refresher training in risk assessment.",
-        "The NPCC lead for custody and the College of Policing should publish guidance on "
-        "the use of anti-rip clothing.",
+        "Custody personnel should be provided with refresher training in risk "
+        "assessment.",
+        "The NPCC lead for custody and the College of Policing should publish "
+        "guidance on the use of anti-rip clothing.",
         "Chief constables, in consultation with police and crime commissioners, should "
         "review their arrangements for the care of detained children.",
         "All forces should publish their custody data every quarter.",
