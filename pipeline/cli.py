@@ -15,7 +15,20 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "output/register.db"
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class Group(click.Group):
+    """A click group that turns a failed schema migration into one Error line:
+    the register is as it was, and the message says where its copy is."""
+
+    def invoke(self, ctx):
+        from pipeline.migrations import MigrationFailed
+
+        try:
+            return super().invoke(ctx)
+        except MigrationFailed as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version")
 def cli():
     """The HMIC recommendations register.

@@ -137,3 +137,18 @@ def test_hmic_backup_writes_a_copy_where_asked(old_register, tmp_path):
 def test_a_new_register_is_not_backed_up(tmp_path):
     register.open_register(tmp_path / "new.db").conn.close()
     assert list(tmp_path.glob("*backup*")) == []
+
+
+def test_the_cli_reports_a_failed_migration_in_one_line(old_register, monkeypatch):
+    def boom(db):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:5],
+                                                   (6, "boom", boom)])  # fmt: skip
+    monkeypatch.setattr(migrations.migrate, "__defaults__", (migrations.MIGRATIONS,))
+    result = CliRunner().invoke(cli, ["export", "--db", str(old_register)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: migration 6 (boom) failed, so the "
+                                    "register is as it was: disk on fire; the copy "
+                                    "made before it is ")  # fmt: skip
+    assert result.stderr.count("\n") == 1
