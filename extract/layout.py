@@ -196,12 +196,30 @@ def line_text(words: list[dict]) -> str:
     mid-word splits pdfplumber's words); a soft hyphen (U+00AD) or a detached hyphen
     ending the line becomes a plain line-end hyphen, for join_lines to judge."""
     text = ""
+    gaps = [b["x0"] - a["x1"] for a, b in itertools.pairwise(words)]
+    usual = statistics.median(gaps) if len(gaps) >= 3 else None
     for index, word in enumerate(words):
-        touching = index and word["x0"] - words[index - 1]["x1"] < 0.3
+        gap = gaps[index - 1] if index else 0.0
+        touching = index and (
+            gap < 0.3 or is_ligature_split(words[index - 1], word, gap, usual)
+        )
         text += ("" if touching or not text else " ") + normalise_text(word["text"])
     if words and words[-1]["text"].endswith("\u00ad"):
         text += "-"
     return DETACHED_HYPHEN.sub("-", text).strip()
+
+
+def is_ligature_split(left: dict, right: dict, gap: float, usual: float | None) -> bool:
+    """True when a gap inside a word is a ligature's glyphs set apart ("staf f",
+    "of fi cers"): the left part ends in f, the right starts with the f, i or
+    l a ligature joins it to, and the gap is well under the line's own word
+    spacing."""
+    return (
+        usual is not None
+        and left["text"][-1:] == "f"
+        and right["text"][:1] in ("f", "i", "l")
+        and gap < 0.6 * usual
+    )
 
 
 def line_body(words: list[dict]) -> list[dict]:

@@ -415,3 +415,21 @@ def test_label_printed_in_the_margin_reads_before_its_paragraph():
     assert [(i["kind"], i["number"]) for i in items] == [("area_for_improvement", "2")]
     assert items[0]["text"].startswith("The force should make sure")
     assert items[0]["text"].endswith("review a sample each month.")
+
+
+def test_a_ligatures_glyphs_set_apart_are_one_word():
+    """Some typesetters draw a ligature as two glyphs with a gap that
+    pdfplumber splits ("staf f"); the gap is well under the line's spacing."""
+    line = words("We found that the", 72, 100)
+    staf = word("staf", line[-1]["x1"] + SPACE * 10, 100)
+    f = word("f", staf["x1"] + 1.0, 100)
+    rest = words("were well trained and supported.", f["x1"] + SPACE * 10, 100)
+    assert texts([page(1, line + [staf, f] + rest)]) == [
+        "We found that the staff were well trained and supported."
+    ]
+
+
+def test_a_word_ending_in_f_before_a_word_at_normal_spacing_stays_apart():
+    assert texts(
+        [page(1, words("The chief inspector of fire services.", 72, 100))]
+    ) == ["The chief inspector of fire services."]
