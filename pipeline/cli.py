@@ -633,6 +633,59 @@ def item_reject(item_id, reason, db_path):
     click.echo(f"{row['id']} rejected")
 
 
+# --- import-tracker ------------------------------------------------------------
+
+
+@cli.command("import-tracker")
+@register_db_option
+@click.argument("file_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", default=None, help="Whose tracker it is.")
+@click.option("--sheet", default=None, help="Read only this sheet.  [default: all]")
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="HEADER=field",
+    help="A column the built-in header names miss, e.g. 'Our ref=number' "
+    "(fields: number, text, kind, report, force, owner, target_date, "
+    "revised_date, rag, status, update, action, updated, closed; or ignore).",
+)
+def import_tracker(db_path, file_path, force, sheet, mappings):
+    """Import a force's tracker spreadsheet (.xlsx or .csv) into the register.
+
+    Each row is linked to the item it tracks (by report and number, else by
+    its text) or listed for review; its statuses, RAG, owners, target dates
+    and updates become dated history (source import). Importing a file again
+    adds nothing. Prints a summary on stderr; exits 1 when any row was
+    refused, after importing the rest.
+
+    \b
+    Example:
+        hmic import-tracker --force "West Midlands Police" tracker.xlsx
+    """
+    from pathlib import Path
+
+    from pipeline import import_tracker as importer
+    from pipeline.register import open_register
+
+    try:
+        mapping = importer.parse_mapping(mappings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from exc
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    force = _resolve_force(db_path, force)
+    try:
+        summary = importer.import_tracker(
+            open_register(db_path), file_path, force=force, sheet=sheet, mapping=mapping
+        )
+    except importer.TrackerUnreadable as exc:
+        raise click.ClickException(f"{file_path}: {exc}") from exc
+    for line in summary.lines():
+        click.echo(line, err=True)
+    sys.exit(1 if summary.refused else 0)
+
+
 # --- review-links --------------------------------------------------------------
 
 
