@@ -33,6 +33,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from .vocabulary import RESPONSE_DAYS
+
 SURE = 85.0
 """At or above: the same item, linked without review."""
 UNSURE = 70.0
@@ -43,8 +45,6 @@ escalated AFI, or an extractor's wrong label: peel-effectiveness-2015 a5), and
 such a link is always left for review."""
 WITHIN_REPORT = 95.0
 """Two items of one report at or above this are one restated item."""
-RESPONSE_DAYS = 56
-"""The PCC's published response is due 56 days after the report."""
 SOURCE_BONUS = 5.0
 """Points a tracker's quotation gains when it names the candidate's report."""
 PARTIAL_DISCOUNT = 3.0

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-STATUSES = ("open", "in_progress", "pending_sign_off", "closed", "superseded")
-RAGS = ("red", "amber", "green")
+from .vocabulary import RAGS, STATUSES
 
 # Checked in order: the first phrase found wins, so "superseded" beats the
 # "addressed" that a longer sentence may also contain.

@@ -4,7 +4,7 @@ register.db ─▶ `read_register` ─▶ `Register` (four DataFrames) ─▶ `f
 ─▶ `items_table` (one row per item) ─▶ `write_csv` / `write_xlsx`.
 
 Only `read_register` and the writers do I/O; the rest take frames and return
-new frames. `pipeline/committee.py` builds the committee update on the same
+new frames. `pipeline/committee/` builds the committee update on the same
 `Register`.
 """
 
@@ -45,10 +45,6 @@ COLUMNS = {
 }  # fmt: skip
 
 DATE_COLUMNS = ("published", "target_date", "deadline_date")
-CLOSED_STATUSES = ("closed", "superseded")
-STATUSES = ("open", "in_progress", "pending_sign_off", "closed", "superseded")
-KINDS = ("recommendation", "cause_of_concern", "area_for_improvement")
-RESPONSE_DAYS = 56  # the PCC publishes a response within 56 days (Police Act 1996 s55)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The committee update (pipeline/committee.py) on a small hand-built register.
+"""The committee update (pipeline/committee/) on a small hand-built register.
 
 `build_register` writes a register that the tests below know by heart: which
 reports fall in the period, which items are Red, whose target slipped and
