@@ -28,7 +28,8 @@ from .nlp import text_spans
 
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
 STATUS_WORDS = re.compile(
-    r"\b(addressed and archived|superseded|achieved|closed|completed|complete|"
+    r"\b(addressed and archived|partially achieved|not achieved|not yet started|"
+    r"not started|on track|superseded|achieved|closed|completed|complete|"
     r"discharged|archived|on-?going|in progress|open|outstanding|met)\b",
     re.I,
 )
@@ -179,7 +180,17 @@ def status_from(cues: list[Cue], text: str) -> str | None:
     "Status: Complete", "Progress: on-going – target date …")."""
     if not any(c.label == "status" for c in cues):
         return None
-    label = next((c for c in cues if c.rule == "status-label" and c.start <= 2), None)
+    label = next(
+        (
+            c
+            for c in cues
+            if c.rule == "status-label"
+            and re.fullmatch(
+                r"\s*(?:(?:current|latest|overall|force)\s+)?", text[: c.start], re.I
+            )
+        ),
+        None,
+    )
     if label:
         printed = printed_status(text[label.end :])
         if 0 < len(printed.split()) <= 5:
@@ -333,6 +344,10 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
     if any(c.label == "not_item" and c.start <= 2 for c in cues):
         ctx.pending = None  # "RECOMMENDATION" over "The Committee is asked to note"
         return None
+    if ctx.intro_kinds == ["history"] and (
+        block.kind in ("bullet", "numbered") or block.text[:1] in '“"‘'
+    ):
+        return "history", number_of(block), block.text, "listed-after-intro", 2
     label = cue_at_start(cues, KINDS)
     if label and label.rule.endswith("label") and block.text[label.end :].strip():
         if any(c.label == "not_item" and c.start <= label.end + 3 for c in cues):
@@ -492,24 +507,25 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
                 ctx.intro_kinds = []
         history = ", history follows" if ctx.history is not None else ""
         return f"heading: section {section or 'none'}{history}"
+    said = []
     if ctx.tracker:
         title = quoted_title(block.text)
         if title:
             ctx.source_report = title
             ctx.quoted_kind = kind_named(block.text)
             ctx.intro_kinds = []
-            return f"names the source report: {title}"
+            said.append(f"names the source report: {title}")
         found = STATUS_WORDS.search(block.text)
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
             ctx.default_status = found.group(1).lower()
-    introduced = introduced_kinds(block, cues)
+    introduced = introduced_kinds(block, cues, ctx.tracker)
     if introduced:
         # "We found two causes of concern:", "… contained one cause of concern
-        # with two recommendations:"; "In 2015 we made these recommendations:"
-        # introduces history
+        # with two recommendations:"; "In 2015 we recommended that:" introduces
+        # history
         ctx.intro_kinds = introduced
-        return f"introduces a list or quotation of: {', '.join(introduced)}"
-    return None
+        said.append(f"introduces a list or quotation of: {', '.join(introduced)}")
+    return "; ".join(said) or None
 
 
 # A heading over the last inspection's recommendations and how far each got:
@@ -543,22 +559,23 @@ def is_history(ctx: Context, text: str) -> bool:
     return not ctx.tracker and (ctx.history is not None or bool(VERDICT.search(text)))
 
 
-def introduced_kinds(block: Block, cues: list[Cue]) -> list[str]:
+def introduced_kinds(block: Block, cues: list[Cue], tracker: bool = False) -> list[str]:
     """The kinds a sentence ending in a colon says follow it, in the order it
-    names them, or ["history"] when it introduces an earlier report's; [] when
-    it is no such sentence (a lead-in, an item of its own)."""
+    names them, or ["history"] when an inspection report introduces an earlier
+    report's ("To address this, we recommended that:"); [] when it is no such
+    sentence (a lead-in, an item of its own). A tracker's sentences narrate
+    earlier reports by nature: there they introduce quotations."""
     # tracker.py imports this module, so it is imported here, once loaded
     from .tracker import kinds_named
 
     text = block.text.rstrip()
     if not text.endswith((":", ":-")) or re.search(r"\b(should|must)\b", text):
         return []
+    if not tracker and is_not_item(cues):
+        return ["history"]
     if any(c.label == "addressee" or c.rule.startswith("rec-lead-in") for c in cues):
         return []
-    kinds = kinds_named(text)
-    if kinds and is_not_item(cues):
-        return ["history"]
-    return kinds
+    return kinds_named(text)
 
 
 def is_item_heading(block: Block) -> bool:
@@ -574,6 +591,10 @@ def is_item_heading(block: Block) -> bool:
 
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+# "To address the second cause of concern, we recommend …": which one it answers
+ORDINAL_LEAD_IN = re.compile(
+    r"^To address the (" + "|".join(ORDINALS) + r") cause (?:of|for) concern", re.I
+)
 # CDI 2016 (corpus/src/holdout2-cdi-2016-avon.hmic): "Recommendations 1 and 2
 # relate to the first cause of concern; recommendations 3 and 4 relate to the
 # second." and, after a restated concern, "Recommendations 1 and 2 in the
@@ -763,6 +784,13 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> bool:
         ctx.note(ctx.at, f"rejected: a {kind} ({rule}) but {reason}")
         return False
     parent = ctx.concern if kind == "recommendation" else None
+    named = ORDINAL_LEAD_IN.match(text) if kind == "recommendation" else None
+    if named:
+        concerns = [
+            i for i, it in enumerate(ctx.items) if it.kind == "cause_of_concern"
+        ]
+        ordinal = ORDINALS.index(named.group(1).lower())
+        parent = concerns[ordinal] if ordinal < len(concerns) else parent
     ctx.items.append(
         Item(
             kind=kind,

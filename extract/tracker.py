@@ -75,9 +75,19 @@ def quoted_kind(text: str) -> str:
 # --- source reports ----------------------------------------------------------------
 
 
-PUBLISHED = re.compile(
-    r"\s*\((?:[^()]*?,\s*)?(?:published|dated|issued)\b[^()]*\)", re.I
+MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)"
 )
+# "(published 22 March 2018)", "(national report, published 5 July 2017)",
+# "(January 2020)" after a report's name
+PUBLISHED = re.compile(
+    r"\s*\((?:(?:[^()]*?,\s*)?(?:published|dated|issued)\b[^()]*"
+    r"|(?:\d{1,2}\s+)?" + MONTH + r"\s+\d{4})\)",
+    re.I,
+)
+# "Report: PEEL 2023–25 …", "Inspection: …": the label before a report's name
+NAME_LABEL = re.compile(r"^(?:source\s+)?(?:report|inspection|review)\s*:\s*", re.I)
 
 
 def is_report_name(heading: str) -> bool:
@@ -86,7 +96,7 @@ def is_report_name(heading: str) -> bool:
     A "(published 22 March 2018)" after the name is not part of it."""
     name = PUBLISHED.sub("", heading).strip()
     return bool(
-        re.search(r"\b(19|20)\d\d\b|\bPEEL\b", name)
+        (re.search(r"\b(19|20)\d\d\b|\bPEEL\b", name) or NAME_LABEL.match(name))
         and len(name.split()) <= 14
         and not name.endswith((".", ":", ";"))
         and not re.search(
@@ -112,7 +122,9 @@ def report_name(name: str) -> str:
     """The name a tracker gives a report, tidied: the "(published …)" after it
     dropped, and a PEEL pillar report named as the inspectorate titles it
     ("PEEL Effectiveness Report in 2015" -> "PEEL: Police effectiveness 2015")."""
-    name = PUBLISHED.sub("", name).strip(" ,.:–-")
+    name = NAME_LABEL.sub("", PUBLISHED.sub("", name)).strip(" ,.:–-")
+    if name[:1] in '“"' and name[-1:] in '”"':
+        name = name[1:-1].strip()
     pillar = PEEL_PILLAR.search(name)
     if pillar and not re.search(r"\bPolice\s+" + pillar.group(1), name, re.I):
         return f"PEEL: Police {pillar.group(1).lower()} {pillar.group(2)}"
@@ -136,11 +148,18 @@ def quoted_title(text: str) -> str | None:
     or "There was a National Child Protection Inspection of West Midlands Police"."""
     quoted = re.search(
         r"(?:^\s*|\bIn\s+|\bpublished\s+)[“\"]([^”\"]{8,200})[”\"],?\s+"
-        r"(was|is|were|published|for|in)\b",
+        r"(was|is|were|published|for|in|on)\b",
         text,
     )
     if quoted:
         return report_name(quoted.group(1).strip())
+    for named in re.finditer(r"[“\"]([^”\"]{8,200})[”\"]", text):
+        # “Durham Constabulary: Crime data integrity inspection 2018”, found …
+        title = named.group(1)
+        if re.search(r"\b(19|20)\d\d\b|\bPEEL\b", title) and not re.search(
+            r"\b(should|must)\b", title
+        ):
+            return report_name(title.strip())
     named = re.search(
         r"\b(?:There was an?|from the|of the)\s+((?:[A-Z][\w’']*\s*){2,8}"
         r"(?:Report|Inspection|report|inspection)"
@@ -184,6 +203,12 @@ def split_commentary(text: str) -> tuple[str, str | None]:
     the item in the same paragraph, ends the item."""
     from .items import blocks_to_cues_of_texts
 
+    closing = quotation_end(text)
+    if closing is not None:
+        # “The constabulary should …” Work on this has not yet started.
+        rest = text[closing:].strip()
+        cues = blocks_to_cues_of_texts([rest])[0]
+        return text[:closing].rstrip(), status_from(cues, rest)
     ends = [m.end() for m in re.finditer(r"[.!?][”\"’]?\s+(?=[A-Z“\"])", text)]
     if not ends:
         return text, None
@@ -199,6 +224,18 @@ def split_commentary(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def quotation_end(text: str) -> int | None:
+    """Where a quoted item's closing quotation mark ends, when words follow it
+    (the tracker's own); None when the text is no quotation or ends with it."""
+    if text[:1] not in '“"':
+        return None
+    close = "”" if text[0] == "“" else '"'
+    end = text.find(close, 1)
+    if end == -1 or not text[end + 1 :].strip():
+        return None
+    return end + 1
+
+
 # --- tracker tables -----------------------------------------------------------------
 
 COLUMN_ROLES = {
@@ -208,6 +245,8 @@ COLUMN_ROLES = {
         "description",
         "finding",
         "action",
+        "detail",
+        "wording",
     ),
     "report": ("report", "source", "inspection"),
     "status": ("status", "progress", "update"),
