@@ -40,6 +40,11 @@ INLINE_ITEM_RE = re.compile(r"<item\b([^>]*)>(.*?)</item>")
 ATTR_RE = re.compile(r"""(\w+)=(?:"([^"]*)"|'([^']*)'|(\S+))""")
 NOT_TEXT_RE = re.compile(r"\{\{(.*?)\}\}")
 FOOTNOTE_MARK_RE = re.compile(r"\^(\d+|[*†‡])")
+LABEL_WORDS = r"(?:Recommendation|Area for improvement|Cause of concern|Rec|AFI)"
+# `{{Recommendation 3 – }}`, `**{{Area for improvement}}**` at a line's start.
+BRACED_LABEL_RE = re.compile(
+    rf"^(\*\*)?\{{\{{\s*({LABEL_WORDS}(?:\s+\d+(?:\.\d+)*)?)\s*[:–—-]?\s*\}}\}}(\*\*)?"
+)
 
 
 class SourceError(ValueError):
@@ -60,6 +65,10 @@ class Block:
     marker: str = ""  # numbered: the marker as printed
     rows: tuple = ()  # table: tuple of tuples of cell texts, first row the header
     children: tuple = ()  # box: the blocks inside it
+    # The item label the line opens with, when it is marked not-text
+    # (`{{Recommendation 3: }}…`, `### {{Area for improvement}}`): layout
+    # variants move it (corpus/render_variants.py); the producers ignore it.
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -372,11 +381,30 @@ def _until(lines: list[str], index: int, closer: str) -> tuple[list[str], int]:
     )
 
 
+def braced_label(text: str) -> str:
+    """The item label a line opens with in not-text braces, or ''.
+
+    >>> braced_label("{{Recommendation 9 – }}The Home Office should")
+    'Recommendation 9'
+    >>> braced_label("{{1. Force progress review}}")
+    ''
+    """
+    match = BRACED_LABEL_RE.match(text.strip())
+    if not match or bool(match[1]) != bool(match[3]):
+        return ""
+    return match[2]
+
+
 def line_to_block(line: str) -> Block:
     """A text line -> heading, bullet, numbered or paragraph block."""
     heading = HEADING_RE.match(line.strip())
     if heading:
-        return Block("heading", text=printed(heading[2]), level=len(heading[1]))
+        return Block(
+            "heading",
+            text=printed(heading[2]),
+            level=len(heading[1]),
+            label=braced_label(heading[2]),
+        )
     bullet = BULLET_RE.match(line)
     if bullet:
         return Block("bullet", text=printed(bullet[2]), level=len(bullet[1]) // 2)
@@ -389,7 +417,12 @@ def line_to_block(line: str) -> Block:
             marker=numbered[2],
         )
     indent = len(line) - len(line.lstrip(" "))
-    return Block("paragraph", text=printed(line.strip()), level=indent // 2)
+    return Block(
+        "paragraph",
+        text=printed(line.strip()),
+        level=indent // 2,
+        label=braced_label(line),
+    )
 
 
 def parse_source(text: str, name: str = "<source>") -> Source:
@@ -445,7 +478,8 @@ def page_texts_to_tokens(page_texts: list[str]) -> list[tuple[str, int]]:
     """
     tokens = []
     for page_number, text in enumerate(page_texts, start=1):
-        text = re.sub(r"[-\u00ad]\s*\n\s*", "-", text)
+        # Chromium prints a soft hyphen it breaks at as U+00AD then U+2010.
+        text = re.sub(r"[-\u00ad\u2010]+\s*\n\s*", "-", text)
         for raw in text.split():
             token = normalise_token(raw)
             if token:
@@ -531,12 +565,17 @@ def meta_to_report(meta: dict) -> dict:
     }
 
 
-def golden_document(source: Source, page_texts: list[str], sha256: str) -> dict:
-    """Source + the built PDF's page texts and hash -> the golden document."""
+def golden_document(
+    source: Source, page_texts: list[str], sha256: str, pdf_name: str | None = None
+) -> dict:
+    """Source + the built PDF's page texts and hash -> the golden document.
+
+    `pdf_name` is the PDF's path from the repository root (default
+    corpus/<stem>.pdf; a layout variant's is under tests/variants/)."""
     tokens = page_texts_to_tokens(page_texts)
     return {
         "source": {
-            "path": f"corpus/{source.stem}.pdf",
+            "path": pdf_name or f"corpus/{source.stem}.pdf",
             "sha256": sha256,
             "pages": len(page_texts),
         },
@@ -587,8 +626,16 @@ def render(source: Source, pdf_path: Path) -> None:
     render_pdf(source, pdf_path)
 
 
-def read_source(path: Path) -> Source:
-    source = parse_source(path.read_text(encoding="utf-8"), f"corpus/src/{path.name}")
+FILLER_RE = re.compile(r"^(\s*\[filler )(\d+)\]", re.MULTILINE)
+
+
+def read_source(path: Path, max_filler: int | None = None) -> Source:
+    """corpus/src/<stem>.hmic -> Source; `max_filler` caps each [filler N]
+    (layout variants print less narrative, so the tests read fewer pages)."""
+    text = path.read_text(encoding="utf-8")
+    if max_filler is not None:
+        text = FILLER_RE.sub(lambda m: f"{m[1]}{min(int(m[2]), max_filler)}]", text)
+    source = parse_source(text, f"corpus/src/{path.name}")
     if source.stem != path.stem:
         raise SourceError(f"{path}: stem {source.stem!r} differs from the file name")
     return source
@@ -614,6 +661,35 @@ def build_one(path: Path, golden_only: bool) -> dict:
         "source": f"corpus/src/{path.name}",
         "published": str(source.meta.get("published") or ""),
     }
+
+
+def build_variant(path: Path, layout, golden_only: bool) -> None:
+    """One source in one layout variant -> tests/variants/<stem>--<name>.pdf and
+    its golden, from the same marks (corpus/render_variants.py)."""
+    from corpus.render_variants import (
+        VARIANT_GOLDEN_DIR,
+        VARIANT_MAX_FILLER,
+        VARIANT_PDF_DIR,
+        render_variant,
+        variant_name,
+    )
+
+    source = read_source(path, max_filler=VARIANT_MAX_FILLER)
+    name = variant_name(source.stem, layout)
+    pdf_path = VARIANT_PDF_DIR / f"{name}.pdf"
+    if not golden_only:
+        VARIANT_PDF_DIR.mkdir(parents=True, exist_ok=True)
+        render_variant(source, layout, pdf_path)
+    if not pdf_path.exists():
+        raise FileNotFoundError(f"{pdf_path}: not built yet; run without --golden-only")
+    document = golden_document(
+        source,
+        pdf_to_page_texts(pdf_path),
+        sha256_of(pdf_path),
+        str(pdf_path.relative_to(CORPUS_DIR.parent)),
+    )
+    VARIANT_GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
+    (VARIANT_GOLDEN_DIR / f"{name}.json").write_text(dump_golden(document), "utf-8")
 
 
 def write_manifest(rows: list[dict]) -> None:
@@ -646,6 +722,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rewrite goldens from sources + committed PDFs",
     )
+    parser.add_argument(
+        "--no-variants", action="store_true", help="skip the layout variants"
+    )
+    parser.add_argument(
+        "--variants-only", action="store_true", help="build only the layout variants"
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this layout variant (repeatable; see corpus/render_variants.py)",
+    )
     parser.add_argument("stems", nargs="*", metavar="STEM")
     args = parser.parse_args(argv)
     paths = sorted(SRC_DIR.glob("*.hmic"))
@@ -657,20 +746,44 @@ def main(argv: list[str] | None = None) -> int:
                 f"no source corpus/src/<stem>.hmic for: {', '.join(sorted(missing))}"
             )
     rows, failures = [], 0
-    for path in paths:
+    errors = (
+        SourceError,
+        ItemNotFound,
+        FileNotFoundError,
+        subprocess.CalledProcessError,
+    )
+    for path in paths if not args.variants_only else ():
         try:
             rows.append(build_one(path, args.golden_only))
             print(f"built {path.stem}", file=sys.stderr)
-        except (
-            SourceError,
-            ItemNotFound,
-            FileNotFoundError,
-            subprocess.CalledProcessError,
-        ) as error:
+        except errors as error:
             failures += 1
             print(f"error: {error}", file=sys.stderr)
-    write_manifest(rows)
+    if not args.variants_only:
+        write_manifest(rows)
+    if not args.no_variants:
+        failures += build_variants(paths, args.variant, args.golden_only, errors)
     return 1 if failures else 0
+
+
+def build_variants(paths: list[Path], names: list[str], golden_only, errors) -> int:
+    """Every source in every layout variant (or those named); returns failures."""
+    from corpus.render_variants import VARIANTS
+
+    layouts = [v for v in VARIANTS if not names or v.name in names]
+    unknown = set(names) - {v.name for v in VARIANTS}
+    if unknown:
+        raise SystemExit(f"no layout variant {', '.join(sorted(unknown))}")
+    failures = 0
+    for layout in layouts:
+        for path in paths:
+            try:
+                build_variant(path, layout, golden_only)
+                print(f"built {path.stem}--{layout.name}", file=sys.stderr)
+            except errors as error:
+                failures += 1
+                print(f"error: {layout.name}: {error}", file=sys.stderr)
+    return failures
 
 
 if __name__ == "__main__":

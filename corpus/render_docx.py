@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -39,10 +39,10 @@ FOOTNOTES_CT = (
 )
 
 
-def bullet_numbering_xml(abstract_id: int) -> str:
+def bullet_numbering_xml(abstract_id: int, bullet_levels=BULLET_LEVELS) -> str:
     levels = []
     for level in range(9):
-        font, glyph = BULLET_LEVELS[level % 3]
+        font, glyph = bullet_levels[level % len(bullet_levels)]
         left = 720 + 360 * level
         levels.append(
             f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
@@ -58,11 +58,11 @@ def bullet_numbering_xml(abstract_id: int) -> str:
     )
 
 
-def add_bullet_numbering(document) -> int:
+def add_bullet_numbering(document, bullet_levels=BULLET_LEVELS) -> int:
     """Add Word's bullet list definition; returns its numId."""
     numbering = document.part.numbering_part.element
     abstract_id, num_id = 90, 90
-    abstract = parse_xml(bullet_numbering_xml(abstract_id))
+    abstract = parse_xml(bullet_numbering_xml(abstract_id, bullet_levels))
     first_num = numbering.find(qn("w:num"))
     if first_num is not None:
         first_num.addprevious(abstract)
@@ -132,9 +132,14 @@ def strip_markup(text: str) -> str:
     return "".join(words for words, *_ in inline_runs(text))
 
 
-def add_runs(paragraph, text: str, footnotes: Footnotes | None, size=None) -> None:
-    """Inline markup -> runs; a ^N marker becomes a real footnote reference."""
+def add_runs(
+    paragraph, text: str, footnotes: Footnotes | None, size=None, hyphenate=None
+) -> None:
+    """Inline markup -> runs; a ^N marker becomes a real footnote reference.
+    `hyphenate` adds soft hyphens to the words (a justified layout variant)."""
     for words, bold, italic, sup in inline_runs(text):
+        if hyphenate is not None and not sup:
+            words = hyphenate(words)
         if sup and footnotes is not None:
             note_id = footnotes.reserve(words)
             run = paragraph.add_run()
@@ -192,8 +197,21 @@ def add_block(document, block: Block, ctx: dict, boxed: bool = False) -> None:
     if block.kind == "footnote":
         ctx["footnotes"].fill(block.text)
         return
+    layout = ctx.get("layout")
+    if layout is not None and block.kind == "label":
+        add_label(document, block.text, ctx)
+        return
+    if layout is not None and block.label and block.kind == "paragraph":
+        if layout.labels == "heading":
+            add_label(document, block.label, ctx)
     paragraph = document.add_paragraph()
     fmt = paragraph.paragraph_format
+    if layout is not None and layout.justify and block.kind != "heading":
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if layout is not None and block.label and block.kind == "paragraph":
+        if layout.labels != "heading":
+            paragraph.add_run(f"{block.label}: ").bold = True
+    hyphenate = ctx.get("hyphenate")
     if block.kind == "heading":
         paragraph.style = document.styles[f"Heading {block.level}"]
         add_runs(paragraph, block.text, ctx["footnotes"])
@@ -207,8 +225,12 @@ def add_block(document, block: Block, ctx: dict, boxed: bool = False) -> None:
         )
         fmt.left_indent = Cm(HANG * (ctx["indent"] + 1) + 0.64 * block.level)
         fmt.first_line_indent = Cm(-0.64)
-        fmt.space_after = Pt(3)
-        add_runs(paragraph, block.text, ctx["footnotes"])
+        fmt.space_after = Pt(3 if layout is None or layout.spacing != "zero" else 0)
+        add_runs(paragraph, block.text, ctx["footnotes"], hyphenate=hyphenate)
+    elif block.kind == "numbered" and layout is not None:
+        add_layout_numbered(paragraph, block, ctx)
+        add_runs(paragraph, block.text, ctx["footnotes"], hyphenate=hyphenate)
+        ctx["indent"] = block.level + 1 if layout.hang else block.level
     elif block.kind == "numbered":
         fmt.left_indent = Cm(HANG * (block.level + 1))
         fmt.first_line_indent = Cm(-HANG)
@@ -218,13 +240,137 @@ def add_block(document, block: Block, ctx: dict, boxed: bool = False) -> None:
         ctx["indent"] = block.level + 1
     else:
         fmt.left_indent = Cm(HANG * block.level) if block.level else None
-        add_runs(paragraph, block.text, ctx["footnotes"])
+        add_runs(paragraph, block.text, ctx["footnotes"], hyphenate=hyphenate)
     if block.kind == "heading":
         ctx["indent"] = 0
     if boxed:
         shade(paragraph, BOX_FILL)
         fmt.space_after = Pt(0)
         fmt.left_indent = Cm(0.3 + (fmt.left_indent or 0) / 360000)
+
+
+def add_label(document, label: str, ctx: dict) -> None:
+    """An item label on a line of its own: a Heading 3, or a bold paragraph."""
+    paragraph = document.add_paragraph()
+    if ctx["layout"].labels == "heading":
+        paragraph.style = document.styles["Heading 3"]
+        paragraph.add_run(label)
+    else:
+        paragraph.add_run(label).bold = True
+    paragraph.paragraph_format.keep_with_next = True
+
+
+# A paragraph marker -> (Word numFmt, lvlText with %1 for the counter, value).
+ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def roman_value(text: str) -> int | None:
+    if not re.fullmatch(
+        r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", text
+    ):
+        return None
+    values = [ROMAN[c] for c in text]
+    return (
+        sum(
+            -v if i + 1 < len(values) and v < values[i + 1] else v
+            for i, v in enumerate(values)
+        )
+        or None
+    )
+
+
+def marker_to_format(marker: str, previous: str = "") -> tuple[str, str, int] | None:
+    """'2.14' -> ('decimal', '2.%1', 14); '(ii)' -> ('lowerRoman', '(%1)', 2).
+
+    A letter that could be a roman numeral is a letter when the list before it
+    was lettered ('h)' then 'i)'). None when Word numbering cannot print it.
+    """
+    match = re.fullmatch(r"(.*?)(\d+|[a-z]+)(\W*)", marker)
+    if not match:
+        return None
+    prefix, counter, suffix = match.groups()
+    text = f"{prefix.replace('%', '')}%1{suffix}"
+    if counter.isdigit():
+        return "decimal", text, int(counter)
+    roman = roman_value(counter)
+    lettered = previous and re.fullmatch(r"\W*[a-z]\W*", previous)
+    if roman and not (len(counter) == 1 and lettered):
+        return "lowerRoman", text, roman
+    if len(counter) == 1:
+        return "lowerLetter", text, ord(counter) - ord("a") + 1
+    return None
+
+
+def numbered_list_xml(abstract_id: int, num_fmt: str, text: str, level: int) -> str:
+    left = int(HANG * 567 * (level + 1))
+    return (
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        '<w:multiLevelType w:val="singleLevel"/>'
+        f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{num_fmt}"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs>'
+        f'<w:ind w:left="{left}" w:hanging="{int(HANG * 567)}"/></w:pPr>'
+        "</w:lvl></w:abstractNum>"
+    )
+
+
+def word_list_number(document, block: Block, ctx: dict) -> int | None:
+    """The numId that prints this paragraph's marker: the list the previous
+    paragraph of the same format continues, or a new one started at its value."""
+    lists = ctx.setdefault("lists", {})
+    found = marker_to_format(block.marker, ctx.get("last_marker", ""))
+    ctx["last_marker"] = block.marker
+    if found is None:
+        return None
+    num_fmt, text, value = found
+    key = (num_fmt, text, block.level)
+    numbering = document.part.numbering_part.element
+    if key not in ctx.setdefault("abstracts", {}):
+        abstract_id = 100 + len(ctx["abstracts"])
+        abstract = parse_xml(numbered_list_xml(abstract_id, num_fmt, text, block.level))
+        first_num = numbering.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+        ctx["abstracts"][key] = abstract_id
+    num_id, last = lists.get(key, (None, None))
+    if num_id is None or value != last + 1:
+        num_id = 200 + sum(1 for _ in numbering.iterfind(qn("w:num")))
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{ctx["abstracts"][key]}"/>'
+                '<w:lvlOverride w:ilvl="0">'
+                f'<w:startOverride w:val="{value}"/></w:lvlOverride></w:num>'
+            )
+        )
+    lists[key] = (num_id, value)
+    return num_id
+
+
+def add_layout_numbered(paragraph, block: Block, ctx: dict) -> None:
+    """A numbered paragraph in a layout variant: Word list numbering or the
+    number typed; with a hanging indent, or flush (the text wraps back to the
+    number's margin, as plain Word papers are typed)."""
+    layout, fmt = ctx["layout"], paragraph.paragraph_format
+    if layout.numbering == "word":
+        num_id = word_list_number(paragraph.part.document, block, ctx)
+        if num_id is not None:
+            paragraph._p.get_or_add_pPr().append(
+                parse_xml(
+                    f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/>'
+                    f'<w:numId w:val="{num_id}"/></w:numPr>'
+                )
+            )
+            return
+    if layout.hang:
+        fmt.left_indent = Cm(HANG * (block.level + 1))
+        fmt.first_line_indent = Cm(-HANG)
+    else:
+        fmt.left_indent = Cm(HANG * block.level) if block.level else None
+    fmt.tab_stops.add_tab_stop(Cm(HANG * (block.level + 1)))
+    paragraph.add_run(block.marker + "\t")
 
 
 def add_table(document, rows: tuple, ctx: dict) -> None:
@@ -292,29 +438,33 @@ def set_header_footer(section, meta: dict) -> None:
         add_page_field(paragraph)
 
 
-def set_styles(document) -> None:
+def set_styles(document, layout=None) -> None:
+    font = FONT if layout is None else layout.family
     normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    normal.font.size = Pt(11)
-    normal.paragraph_format.space_after = Pt(8)
-    normal.paragraph_format.line_spacing = 1.08
+    normal.font.name = font
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    normal.font.size = Pt(11 if layout is None else layout.size)
+    zero = layout is not None and layout.spacing == "zero"
+    normal.paragraph_format.space_after = Pt(0 if zero else 8)
+    normal.paragraph_format.line_spacing = 1.0 if zero else 1.08
     for level, size in HEADING_SIZES.items():
         style = document.styles[f"Heading {level}"]
-        style.font.name = FONT
+        style.font.name = font
         style.font.size = Pt(size)
         style.font.bold = True
         style.font.color.rgb = (
             RGBColor(0x1F, 0x1F, 0x1F) if level > 1 else RGBColor(0x1F, 0x38, 0x64)
         )
         style.paragraph_format.space_before = Pt(12 if level > 1 else 24)
-        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.space_after = Pt(0 if zero else 6)
 
 
-def source_to_docx(source: Source, docx_path: Path) -> None:
+def source_to_docx(source: Source, docx_path: Path, layout=None) -> None:
+    """Source -> .docx; a `layout` (corpus/render_variants.py) sets a variant's
+    fonts, spacing, numbering, bullets, labels and alignment."""
     meta = source.meta
     document = Document()
-    set_styles(document)
+    set_styles(document, layout)
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     for side in ("left_margin", "right_margin"):
@@ -332,12 +482,19 @@ def source_to_docx(source: Source, docx_path: Path) -> None:
     props.revision = 1
     footnotes = Footnotes(document)
     ctx = {
-        "bullets": add_bullet_numbering(document),
+        "bullets": add_bullet_numbering(
+            document, BULLET_LEVELS if layout is None else layout.bullets
+        ),
         "footnotes": footnotes,
         "columns": int(meta.get("columns") or 1),
         "breaks": 0,
         "indent": 0,
     }
+    if layout is not None:
+        from corpus.render_variants import soft_hyphenate
+
+        ctx["layout"] = layout
+        ctx["hyphenate"] = soft_hyphenate if layout.justify else None
     for block in source.blocks:
         add_block(document, block, ctx)
     footnotes.finish()
@@ -385,12 +542,12 @@ def pdf_stamp(meta: dict) -> str:
     return published.replace("-", "") + "000000"
 
 
-def render_pdf(source: Source, pdf_path: Path) -> None:
+def render_pdf(source: Source, pdf_path: Path, layout=None) -> None:
     """Source -> .docx -> PDF via `soffice --headless --convert-to pdf`."""
     with tempfile.TemporaryDirectory(prefix="hmic-docx-") as tmp:
         work = Path(tmp)
         docx_path = work / f"{source.stem}.docx"
-        source_to_docx(source, docx_path)
+        source_to_docx(source, docx_path, layout)
         profile = work / "profile"
         subprocess.run(
             [

@@ -61,11 +61,16 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def runs_to_html(text: str) -> str:
-    """Inline source markup -> HTML (soft hyphens as &shy;)."""
-    return runs_to_tags(
-        text, lambda words: html.escape(words, quote=False).replace("\u00ad", "&shy;")
-    )
+def runs_to_html(text: str, hyphenate=None) -> str:
+    """Inline source markup -> HTML (soft hyphens as &shy;); `hyphenate` adds
+    soft hyphens to each run's words first (a layout variant's justified text)."""
+
+    def escape(words: str) -> str:
+        if hyphenate is not None:
+            words = hyphenate(words)
+        return html.escape(words, quote=False).replace("\u00ad", "&shy;")
+
+    return runs_to_tags(text, escape)
 
 
 RAG_CLASSES = {"red": "rag-red", "amber": "rag-amber", "green": "rag-green"}
@@ -102,7 +107,7 @@ def blocks_to_html(blocks: tuple) -> str:
     return "\n".join(out)
 
 
-def nested_list(bullets: list[Block]) -> str:
+def nested_list(bullets: list[Block], to_html=runs_to_html) -> str:
     """Bullets with levels -> well-formed nested <ul>/<li> HTML."""
     out, depth = [], -1
     for block in bullets:
@@ -115,7 +120,7 @@ def nested_list(bullets: list[Block]) -> str:
             while depth > level:
                 out.append("</ul></li>")
                 depth -= 1
-        out.append(f"<li>{runs_to_html(block.text)}")
+        out.append(f"<li>{to_html(block.text)}")
     out.append("</li>")
     while depth > 0:
         out.append("</ul></li>")
@@ -146,12 +151,155 @@ def block_to_html(block: Block) -> str:
     raise ValueError(f"unknown block kind {block.kind!r}")
 
 
-def source_to_html(source: Source) -> str:
-    """Source -> one HTML document; pages split at [pagebreak]."""
+# --------------------------------------------------------------------------
+# Layout variants (corpus/render_variants.py): the same blocks, set otherwise.
+
+LAYOUT_CSS = """
+@page { size: A4; margin: 2.2cm MARGIN_RIGHT 2.2cm MARGIN_LEFT;
+  @top-left { content: HEADER; font: 8pt Helvetica, Arial, sans-serif; color: #555;
+    vertical-align: bottom; padding-bottom: 3pt; }
+  @bottom-left { content: FOOTER; font: 8pt Helvetica, Arial, sans-serif; color: #555; }
+  @bottom-right { content: counter(page); font: 9pt Helvetica, Arial, sans-serif; }
+}
+@page :first { @top-left { content: none; } }
+body { font: SIZEpt/LEADING FAMILY; color: #111; margin: 0; text-align: ALIGN; }
+h1 { font-size: 22pt; line-height: 1.2; margin: 2cm 0 0.6cm; text-align: left; }
+h2 { font-size: 14pt; margin: HEAD2; break-after: avoid; text-align: left; }
+h3 { font-size: 1.05em; margin: HEAD3; break-after: avoid; text-align: left; }
+p { margin: 0 0 PARAGAP; }
+p.num { padding-left: HANG; text-indent: NEGHANG; }
+p.num > span.marker { display: inline-block; width: 2.6em; text-indent: 0; }
+ul { margin: 0 0 PARAGAP; padding-left: 1.6em; }
+ul ul { margin-bottom: 0; }
+li { margin: 0 0 ITEMGAP; padding-left: 0.3em; }
+ul.l0 { list-style-type: BULLET0; }
+ul.l1 { list-style-type: BULLET1; }
+ul.l2 { list-style-type: BULLET2; }
+div.box { background: #eef1f4; border: 0.6pt solid #8a9bb0; padding: 0.4em 0.8em 0.1em;
+  margin: 0.4em 0 0.8em; }
+table { border-collapse: collapse; width: 100%; margin: 0.3em 0 0.8em;
+  font-size: 0.85em; line-height: 1.25; text-align: left; }
+th, td { border: 0.5pt solid #555; padding: 2pt 4pt; vertical-align: top; }
+th { background: #e3e3e3; }
+tr { break-inside: avoid; }
+p.footnote { font-size: 7.5pt; line-height: 1.25; border-top: 0.5pt solid #999;
+  padding-top: 2pt; width: 40%; }
+div.columns { columns: 2; column-gap: 0.7cm; }
+.pagebreak { break-before: page; }
+div.gutter { margin-left: 3.3cm; }
+.mlabel { float: left; width: 2.9cm; margin-left: -3.3cm; text-indent: 0;
+  font-weight: bold; font-size: 0.85em; line-height: 1.25; color: #203864;
+  text-align: left; }
+"""
+
+
+def css_list_glyph(glyph: str) -> str:
+    return css_string(glyph + "\u2002")
+
+
+def layout_css(layout) -> str:
+    """A layout variant -> the document's CSS (HEADER/FOOTER still to fill)."""
+    zero = layout.spacing == "zero"
+    glyphs = layout.bullets
+    values = {
+        "MARGIN_LEFT": "1.6cm" if layout.labels == "margin" else "2.3cm",
+        "MARGIN_RIGHT": "2.0cm",
+        "SIZE": f"{layout.size:g}",
+        "LEADING": "1.25" if zero else "1.4",
+        "FAMILY": layout.family,
+        "ALIGN": "justify" if layout.justify else "left",
+        "HEAD2": "0.9em 0 0.2em" if zero else "1.1em 0 0.45em",
+        "HEAD3": "0.6em 0 0" if zero else "0.9em 0 0.35em",
+        "PARAGAP": "0" if zero else "0.65em",
+        "ITEMGAP": "0" if zero else "0.25em",
+        "NEGHANG": "-2.6em" if layout.hang else "0",
+        "HANG": "2.6em" if layout.hang else "0",
+        "BULLET0": css_list_glyph(glyphs[0]),
+        "BULLET1": css_list_glyph(glyphs[1 % len(glyphs)]),
+        "BULLET2": css_list_glyph(glyphs[2 % len(glyphs)]),
+    }
+    css = LAYOUT_CSS
+    for name in sorted(values, key=len, reverse=True):
+        css = css.replace(name, values[name])
+    return css
+
+
+class LayoutHtml:
+    """Blocks -> HTML for one layout variant: labels as headings, run in or in
+    the margin; soft hyphens in running text when it is justified."""
+
+    def __init__(self, layout):
+        from corpus.render_variants import soft_hyphenate
+
+        self.layout = layout
+        self.hyphenate = soft_hyphenate if layout.justify else None
+
+    def text(self, text: str) -> str:
+        return runs_to_html(text, self.hyphenate)
+
+    def label(self, label: str, alone: bool) -> str:
+        mode = self.layout.labels
+        if mode == "heading":
+            return f"<h3>{html.escape(label)}</h3>"
+        if mode == "margin":
+            tag = "div" if alone else "span"
+            return f'<{tag} class="mlabel">{html.escape(label)}</{tag}>'
+        return f"<b>{html.escape(label)}</b>" + ("" if alone else ": ")
+
+    def blocks(self, blocks: tuple) -> str:
+        out, index = [], 0
+        while index < len(blocks):
+            block = blocks[index]
+            if block.kind == "bullet":
+                run = []
+                while index < len(blocks) and blocks[index].kind == "bullet":
+                    run.append(blocks[index])
+                    index += 1
+                out.append(nested_list(run, self.text))
+                continue
+            out.append(self.block(block))
+            index += 1
+        return "\n".join(out)
+
+    def block(self, block: Block) -> str:
+        margin = f' style="margin-left:{2.6 * block.level}em"' if block.level else ""
+        if block.kind == "label":
+            if self.layout.labels == "runin":
+                return f"<p>{self.label(block.text, alone=True)}</p>"
+            return self.label(block.text, alone=True)
+        if block.kind == "paragraph" and block.label:
+            if self.layout.labels == "heading":
+                return (
+                    self.label(block.label, True)
+                    + f"<p{margin}>{self.text(block.text)}</p>"
+                )
+            label = self.label(block.label, False)
+            return f"<p{margin}>{label}{self.text(block.text)}</p>"
+        if block.kind == "paragraph":
+            return f"<p{margin}>{self.text(block.text)}</p>"
+        if block.kind == "numbered":
+            marker = html.escape(block.marker)
+            return (
+                f'<p class="num"{margin}><span class="marker">{marker}</span>'
+                f"{self.text(block.text)}</p>"
+            )
+        if block.kind == "box":
+            return f'<div class="box">{self.blocks(block.children)}</div>'
+        return block_to_html(block)
+
+
+def source_to_html(source: Source, layout=None) -> str:
+    """Source -> one HTML document; pages split at [pagebreak].
+
+    With a `layout` (corpus/render_variants.py) the CSS and the blocks follow
+    that layout variant; without one the output is the corpus PDF's, unchanged.
+    """
     meta = source.meta
-    css = CSS.replace("HEADER", css_string(str(meta.get("header") or ""))).replace(
+    css = CSS if layout is None else layout_css(layout)
+    css = css.replace("HEADER", css_string(str(meta.get("header") or ""))).replace(
         "FOOTER", css_string(str(meta.get("footer") or ""))
     )
+    to_html = blocks_to_html if layout is None else LayoutHtml(layout).blocks
     pages, current = [], []
     for block in source.blocks:
         if block.kind == "pagebreak":
@@ -166,7 +314,9 @@ def source_to_html(source: Source) -> str:
         classes = ["pagebreak"] if number else []
         if columns == 2 and number:
             classes.append("columns")
-        inner = blocks_to_html(tuple(page_blocks))
+        if layout is not None and layout.labels == "margin" and number:
+            classes.append("gutter")
+        inner = to_html(tuple(page_blocks))
         sections.append(f'<div class="{" ".join(classes)}">{inner}</div>')
     title = html.escape(str(meta.get("title", "")))
     return (
@@ -177,12 +327,12 @@ def source_to_html(source: Source) -> str:
     )
 
 
-def render_pdf(source: Source, pdf_path: Path) -> None:
+def render_pdf(source: Source, pdf_path: Path, layout=None) -> None:
     """Source -> HTML -> PDF with headless chromium's print-to-pdf."""
     with tempfile.TemporaryDirectory(prefix="hmic-html-") as tmp:
         work = Path(tmp)
         page = work / f"{source.stem}.html"
-        page.write_text(source_to_html(source), "utf-8")
+        page.write_text(source_to_html(source, layout), "utf-8")
         built = work / "out.pdf"
         subprocess.run(
             [
