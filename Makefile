@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 HMIC    := .venv/bin/hmic
 STAMP   := .venv/.installed
 
-.PHONY: install ingest test lint format corpus golden current serve export report bench clean-venv
+.PHONY: install ingest test lint format corpus golden current score serve export report bench clean-venv
 
 # Create .venv and install the register with its test tools (re-runs when pyproject changes).
 install: $(STAMP)
@@ -39,6 +39,11 @@ corpus: install
 golden: install
 	$(PY) -m pip install --quiet -e '.[dev,corpus]'
 	$(PY) -m corpus.build --golden-only
+
+# Score the extractor: the corpus and its layout variants, then ../shared/dev-set/.
+score: install
+	$(PY) -m tests.score
+	test ! -d ../shared/dev-set || $(PY) ../shared/dev-set/score.py --cmd "$$PWD/$(HMIC) extract {pdf}"
 
 # Write the extractor's current output beside the goldens (output/current/) to diff before committing.
 current: install
