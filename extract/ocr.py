@@ -1,0 +1,227 @@
+"""Scanned PDFs: a text layer made by OCR, then extraction as usual.
+
+A report that exists only as a scan has no characters, so `extract.pdf`
+raises NoTextLayer. `extract_scanned` then has ocrmypdf (Debian's
+`tesseract-ocr`, English) write a copy of the PDF with a text layer into a
+temporary folder, and reads that copy like any other PDF. It runs where
+extraction runs, in the child of extract/isolate.py, so the deadline and the
+memory cap cover OCR too: tesseract is the child's own child, in its process
+group (killed with it) and under its address-space limit.
+
+The document says its text came from OCR (`source.ocr`, an optional field of
+contract §1), and its items start at low confidence: OCR misreads a word
+here and there, and a table's rules are gone from the scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import NoTextLayer
+
+LANGUAGE = "eng"
+INSTALL_HINT = (
+    "to read scans, install tesseract: apt-get install tesseract-ocr tesseract-ocr-eng"
+)
+OCR_CONFIDENCE = 0.3
+"""The most confidence an item read from OCR text gets (under 0.5: worth a look)."""
+OCR_WARNING = "text read by OCR (tesseract): check the items against the scan"
+
+
+class OcrFailed(NoTextLayer):
+    """OCR could not read the file (ocrmypdf refused it); the reason says why."""
+
+    message = "no text layer (scanned?), and OCR could not read it"
+
+
+class OcrFoundNoText(NoTextLayer):
+    """OCR ran and found no text on any page (blank pages, or no words)."""
+
+    message = "no text layer, and OCR found no text either"
+
+
+@lru_cache(maxsize=1)
+def missing_for_ocr() -> str | None:
+    """What OCR lacks here ("tesseract", "ocrmypdf", "tesseract's English"),
+    or None when it can run."""
+    try:
+        import ocrmypdf  # noqa: F401
+    except ImportError:
+        return "the ocrmypdf package"
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        return "tesseract"
+    try:
+        listed = subprocess.run(
+            [tesseract, "--list-langs"], capture_output=True, text=True, timeout=30
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return "a working tesseract"
+    return None if LANGUAGE in listed else "tesseract's English (tesseract-ocr-eng)"
+
+
+def is_available() -> bool:
+    """True when a scan can be read here (ocrmypdf, tesseract and its English)."""
+    return missing_for_ocr() is None
+
+
+def extract_scanned(path: str | Path, no_text: NoTextLayer) -> dict:
+    """The report document of the scanned PDF at `path`, read through OCR.
+
+    `no_text` is the NoTextLayer that reading it raised: raised again, with
+    what to install, when OCR cannot run here; OcrFoundNoText when OCR finds
+    no text either.
+    """
+    missing = missing_for_ocr()
+    if missing:
+        raise NoTextLayer(f"{no_text.detail}; {missing} is missing ({INSTALL_HINT})")
+    with ocr_copy(path, no_text) as text_pdf:
+        try:
+            document = extract_text_pdf(text_pdf)
+        except NoTextLayer as exc:
+            raise OcrFoundNoText(no_text.detail) from exc
+    return document_from_ocr(document, path)
+
+
+def extract_text_pdf(path: Path) -> dict:
+    """extract_report on the OCR copy, its words set as a text PDF sets them
+    (`page_to_typeset`)."""
+    from . import pdf
+    from .items import blocks_to_items
+    from .layout import pages_to_blocks
+    from .metadata import blocks_to_report
+
+    read = [0]
+
+    def typeset(pages):
+        for read[0], page in enumerate(pages, start=1):
+            yield page_to_typeset(page)
+
+    blocks = pages_to_blocks(typeset(pdf.iter_pages(path)))
+    report = blocks_to_report(blocks)
+    items = blocks_to_items(blocks, report)
+    return {"source": {"path": str(path), "pages": read[0]}, "report": report,
+            "items": items}  # fmt: skip
+
+
+INK_TO_EM = 0.72
+"""Tesseract's box of a line of text (ascenders to descenders) over the type
+size it was set in: 7.9 pt boxes for 11 pt text (holdout3-joint-cp-2019-norfolk)."""
+
+
+def page_to_typeset(page: dict, ink_to_em: float = INK_TO_EM, slack=0.15) -> dict:
+    """A page of OCR words with the size and box a text PDF would give them.
+
+    ocrmypdf sizes each line's words to the ink tesseract found, so a line
+    without descenders is smaller than its neighbours and every line box is
+    short: layout would end a paragraph at each line. Each line's size
+    becomes its ink height over `ink_to_em`, then the median of the page's
+    lines within `slack` of it (one size for one paragraph), and its box that
+    size, about the same centre.
+    """
+    words = page["words"]
+    if not words:
+        return page
+    ems = {key: (key[1] - key[0]) / ink_to_em for key in {_line_key(w) for w in words}}
+    snapped = {
+        key: statistics.median(e for e in ems.values() if abs(e - em) <= slack * em)
+        for key, em in ems.items()
+    }
+    typeset = []
+    for word in words:
+        top, bottom = _line_key(word)
+        size = round(snapped[(top, bottom)], 1)
+        shift = (top + bottom) / 2 - size / 2 - word["top"]
+        typeset.append(
+            word | {"size": size, "top": word["top"] + shift,
+                    "bottom": word["top"] + shift + size,
+                    "doctop": word.get("doctop", word["top"]) + shift}
+        )  # fmt: skip
+    return page | {"words": typeset}
+
+
+def _line_key(word: dict) -> tuple[float, float]:
+    return (round(word["top"], 1), round(word["bottom"], 1))
+
+
+@contextmanager
+def ocr_copy(path: str | Path, no_text: NoTextLayer) -> Iterator[Path]:
+    """A temporary copy of the PDF at `path` with an OCR text layer.
+
+    One page at a time, in threads (jobs=1: the machine is shared and the
+    ingest already runs one child per core); plain PDF output, not PDF/A, so
+    Ghostscript is not needed. An input ocrmypdf refuses raises NoTextLayer
+    with its reason.
+    """
+    import ocrmypdf
+
+    with tempfile.TemporaryDirectory(prefix="hmic-ocr-") as folder:
+        output = Path(folder) / "ocr.pdf"
+        with _quiet_ocrmypdf(), _one_thread_tesseract():
+            try:
+                ocrmypdf.ocr(
+                    str(path), str(output), language=LANGUAGE, output_type="pdf",
+                    jobs=1, use_threads=True, progress_bar=False, optimize=0,
+                )  # fmt: skip
+            except ocrmypdf.exceptions.ExitCodeException as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                raise OcrFailed(
+                    f"{no_text.detail}; ocrmypdf: {reason or type(exc).__name__}"
+                ) from exc
+        yield output
+
+
+def document_from_ocr(document: dict, path: str | Path) -> dict:
+    """The document read from the OCR copy, as the scan's own: its path and
+    sha256, `source.ocr` true, each item's confidence at most OCR_CONFIDENCE
+    and a warning saying so."""
+    from .report import file_sha256
+
+    source = document["source"] | {
+        "path": str(path),
+        "sha256": file_sha256(path),
+        "ocr": True,
+    }
+    items = [
+        item | {"confidence": min(item.get("confidence", 1.0), OCR_CONFIDENCE)}
+        for item in document["items"]
+    ]
+    warnings = list(dict.fromkeys([*document.get("warnings", []), OCR_WARNING]))
+    return document | {"source": source, "items": items, "warnings": warnings}
+
+
+@contextmanager
+def _quiet_ocrmypdf() -> Iterator[None]:
+    # Its log would reach the CLI's stderr, which holds one Error line at most.
+    logger = logging.getLogger("ocrmypdf")
+    handler, propagate = logging.NullHandler(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+@contextmanager
+def _one_thread_tesseract() -> Iterator[None]:
+    # Tesseract's OpenMP would take every core for one page.
+    before = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["OMP_THREAD_LIMIT"]
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = before
