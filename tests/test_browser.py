@@ -32,6 +32,7 @@ from tests.test_serve import (
     KNOWN_TEXT,
     PASSWORD,
     PDF_NAME,
+    add_review_cases,
     build_register,
 )
 
@@ -371,3 +372,32 @@ def test_a_change_made_with_hmic_status_shows_on_reload(browser, served_register
     )
     page.reload()
     assert "in_progress" in page.inner_text("dl.item-facts")
+
+
+def sign_in(page, address: str) -> None:
+    page.goto(address + "-/login")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_analyst_works_through_the_review_queue_in_chromium(browser, edit_server):
+    address, db_path = edit_server
+    add_review_cases(db_path)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(20_000)
+    sign_in(page, address)
+    page.goto(address + "-/review")
+    assert "Links de-duplication was unsure about: 2" in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    shoot(page, "12-review-queue")
+    page.locator("table.review-links input[value='Confirm: one item']").first.click()
+    page.wait_for_load_state()
+    assert "Done: link 8 confirmed, by alice" in page.inner_text(".message-info")
+    missing = page.locator("table.review-missing")
+    missing.locator("input[name=reason]").fill("a heading, not an item")
+    missing.locator("input[value='Reject: not an item']").click()
+    page.wait_for_load_state()
+    assert "Items a re-extract no longer finds: 0" in page.inner_text("body")
+    shoot(page, "13-review-queue-after")

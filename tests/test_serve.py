@@ -941,3 +941,84 @@ def test_dashboard_counts_lists_and_charts(datasette, register):
     home = datasette_get(datasette, "/").text
     assert dashboard_cell(home, "area_for_improvement", "open") == ""
     assert dashboard_cell(home, "area_for_improvement", "pending_sign_off") == "1"
+
+
+# --- the review queue ----------------------------------------------------------------
+
+
+def add_review_cases(db_path: Path) -> None:
+    """An unsure link, an item gone missing, and an imported row for review."""
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute(
+            "insert into links (id, from_item_id, to_item_id, from_occurrence_id, "
+            "to_occurrence_id, kind, score) "
+            "values (7, 'i-dom', 'i-dom', 'o4', 'o1', 'repeats', 81.0), "
+            "(8, 'i-dom', 'i-dom', 'o5', 'o1', 'quotes', 79.0)"
+        )
+        connection.execute(
+            "update items set missing_since = '2024-06-01T00:00:00Z' where id = 'i-vul'"
+        )
+        connection.execute(
+            "insert into import_rows (file_name, sheet, row, text, outcome, "
+            "reason, imported_at) values ('kent.xlsx', 'Tracker', 4, "
+            "'Review custody handovers', 'review', 'no item like it', '2024-06-02')"
+        )
+        connection.commit()
+
+
+def test_review_queue_lists_what_the_register_was_unsure_of(datasette, register):
+    db_path, _ = register
+    add_review_cases(db_path)
+    html = datasette_get(datasette, "/-/review").text
+    assert "Links de-duplication was unsure about: 2" in html
+    assert "Items a re-extract no longer finds: 1" in html
+    assert "Tracker rows not linked to an item: 1" in html
+    assert "Review custody handovers" in html and "no item like it" in html
+    assert "start <code>hmic serve --edit</code>" in html
+    assert 'action="/-/review/act"' not in html
+    session = Session(datasette)
+    token = csrf_token(session.run("GET", "/-/login"))
+    form = {"action": "confirm", "link_id": "7", "csrftoken": token}
+    assert session.run("POST", "/-/review/act", data=form).status_code == 404
+
+
+def test_a_signed_in_analyst_confirms_splits_corrects_and_rejects(editable, register):
+    db_path, _ = register
+    add_review_cases(db_path)
+    anonymous = Session(editable)
+    token = csrf_token(anonymous.run("GET", "/-/login"))
+    refused = anonymous.run("POST", "/-/review/act", data={
+        "action": "confirm", "link_id": "7", "csrftoken": token})  # fmt: skip
+    assert refused.status_code == 403
+    session = signed_in(editable)
+
+    def act(**fields):
+        token = csrf_token(session.run("GET", "/-/review"))
+        response = session.run(
+            "POST", "/-/review/act", data={**fields, "csrftoken": token}
+        )
+        assert response.status_code == 302, response.text
+        return session.run("GET", response.headers["location"]).text
+
+    page = act(action="reject", item_id="i-vul")
+    assert "Nothing done: say why the item is rejected" in page
+    page = act(action="confirm", link_id="7")
+    assert "Done: link 7 confirmed, by alice" in page
+    assert "Links de-duplication was unsure about: 1" in page
+    page = act(action="split", link_id="8")
+    assert "Done: link 8 split, by alice" in page
+    assert "Links de-duplication was unsure about: 0" in page
+    corrected = "The force should assess vulnerability at first contact, every time."
+    page = act(action="edit", item_id="i-vul", text=corrected, reason="cut off")
+    assert "Done: item i-vul corrected, by alice" in page
+    page = act(action="reject", item_id="i-vul", reason="a heading, not an item")
+    assert "Items a re-extract no longer finds: 0" in page
+    with closing(sqlite3.connect(db_path)) as connection:
+        confirmed = connection.execute("select confirmed from links where id = 7")
+        assert confirmed.fetchone() == (1,)
+        split = connection.execute("select item_id from occurrences where id = 'o5'")
+        assert split.fetchone() != ("i-dom",)
+        item = connection.execute(
+            "select text, rejected_at is not null from items where id = 'i-vul'"
+        ).fetchone()
+    assert item == (corrected, 1)
