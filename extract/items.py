@@ -345,7 +345,7 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
         ctx.pending = None  # "RECOMMENDATION" over "The Committee is asked to note"
         return None
     if ctx.intro_kinds == ["history"] and (
-        block.kind in ("bullet", "numbered") or block.text[:1] in '“"‘'
+        block.kind in ("bullet", "numbered") or block.text[:1] in ("“", '"', "‘")
     ):
         return "history", number_of(block), block.text, "listed-after-intro", 2
     label = cue_at_start(cues, KINDS)
@@ -371,7 +371,7 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context):
     statement = next((c for c in cues if c.rule == "coc-statement"), None)
     if statement and statement.start < 120 and block.kind != "heading":
         return "cause_of_concern", number_of(block), block.text, statement.rule, 2
-    if ctx.tracker and ctx.intro_kinds and block.text[:1] in '“"‘':
+    if ctx.tracker and ctx.intro_kinds and block.text[:1] in ("“", '"', "‘"):
         kind = ctx.intro_kinds.pop(0)
         return kind, number_of(block), block.text, "tracker-quote-introduced", 2
     if ctx.intro_kinds and block.kind in ("bullet", "numbered"):
@@ -681,7 +681,11 @@ def walk(
             ctx.note(index, f"context: {said}")
             index += 1
             continue
-        if block.kind not in ("bullet", "numbered") and block.text[:1] not in '“"‘':
+        if block.kind not in ("bullet", "numbered") and block.text[:1] not in (
+            "“",
+            '"',
+            "‘",
+        ):
             ctx.intro_kinds = []  # the list or quotations a sentence introduced end
         opened = start_of_item(block, block_cues, ctx)
         split = split_concern(block, block_cues, opened)

@@ -227,7 +227,7 @@ def split_commentary(text: str) -> tuple[str, str | None]:
 def quotation_end(text: str) -> int | None:
     """Where a quoted item's closing quotation mark ends, when words follow it
     (the tracker's own); None when the text is no quotation or ends with it."""
-    if text[:1] not in '“"':
+    if text[:1] not in ("“", '"'):
         return None
     close = "”" if text[0] == "“" else '"'
     end = text.find(close, 1)
