@@ -25,8 +25,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from corpus.build import Block, Source, inline_runs
 from corpus.render_reportlab import column_widths
+from corpus.source import Block, Source, inline_runs
 
 FONT = "Arial"
 HEADING_SIZES = {1: 20, 2: 13, 3: 11.5}

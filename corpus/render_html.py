@@ -13,9 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from corpus.build import Block, Source, runs_to_tags
 from corpus.chromium import CHROMIUM, CHROMIUM_ARGS
 from corpus.render_docx import fix_pdf_dates, pdf_stamp
+from corpus.source import Block, Source, runs_to_tags
 
 CSS = """
 @page { size: A4; margin: 2.4cm 2.1cm 2.4cm 2.1cm;

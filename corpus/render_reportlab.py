@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from corpus.build import Block, Source, runs_to_tags
+from corpus.source import Block, Source, runs_to_tags
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 2.2 * cm, 2.5 * cm, 3.4 * cm

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from corpus.build import Block, Source, collapse, strip_inline
+from corpus.source import Block, Source, collapse, strip_inline
 
 SYMBOL_BULLETS = (("Symbol", "\uf0b7"), ("Courier New", "o"), ("Wingdings", "\uf0a7"))
 WINGDINGS_BULLETS = (("Wingdings", "\uf0d8"), ("Wingdings", "\uf0a7"))

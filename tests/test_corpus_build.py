@@ -4,17 +4,14 @@ import json
 
 import pytest
 
-from corpus.build import (
+from corpus.golden import (
     ItemNotFound,
-    SourceError,
     dump_golden,
-    filler_paragraphs,
     find_probe,
     golden_document,
-    inline_runs,
     page_texts_to_tokens,
-    parse_source,
 )
+from corpus.source import SourceError, filler_paragraphs, inline_runs, parse_source
 
 FRONT = """---
 stem: tiny
