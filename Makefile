@@ -21,10 +21,12 @@ ingest: install
 test: install
 	$(PY) -m pytest -q
 
-# Check formatting and lint (ruff).
+# Check formatting and lint (ruff), and that every golden file and corpus/manifest.tsv
+# rebuild unchanged from corpus/src and the committed PDFs (writes nothing; needs pdftotext).
 lint: install
 	$(PY) -m ruff format --check extract pipeline tests corpus
 	$(PY) -m ruff check extract pipeline tests corpus
+	$(PY) -m corpus.build --check
 
 # Reformat the code in place.
 format: install

@@ -1,20 +1,29 @@
 """Build the corpus: `corpus/src/<stem>.hmic` -> `corpus/<stem>.pdf` + golden JSON.
 
-    python -m corpus.build [--golden-only] [--no-variants | --variants-only] [STEM ...]
+    python -m corpus.build [--golden-only | --check] [--no-variants | --variants-only]
+                           [--variant NAME] [STEM ...]
 
 Each source (format: corpus/FORMAT.md) is parsed once into a `Source`
 (corpus/source.py), printed by its producer (corpus/render_*.py) and in every
 layout variant (corpus/render_variants.py), and its golden file written from
 the same marks (corpus/golden.py). This module only runs those steps, writes
 the files and corpus/manifest.tsv, and reports errors per source.
+
+`--check` (run by `make lint`) rebuilds every golden file and the manifest
+from the sources and the committed PDFs, writes nothing, and fails naming each
+file that differs with a diff, as sqlite-utils' lint runs `cog --check` on
+its docs: a golden edited by hand, or a source changed without `make golden`,
+is caught before it is committed.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.golden import (
@@ -30,6 +39,48 @@ CORPUS_DIR = Path(__file__).resolve().parent
 SRC_DIR = CORPUS_DIR / "src"
 GOLDEN_DIR = CORPUS_DIR.parent / "tests" / "golden"
 MANIFEST = CORPUS_DIR / "manifest.tsv"
+ROOT = CORPUS_DIR.parent
+MAX_DIFF_LINES = 40
+
+
+def shown(path: Path) -> str:
+    """A path as messages print it: from the repository root when inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+@dataclass
+class Output:
+    """Where a built text file goes: written, or with `check` compared with
+    the file already there (nothing written); `stale` lists those that differ."""
+
+    check: bool = False
+    stale: list[Path] = field(default_factory=list)
+    seen: set[Path] = field(default_factory=set)
+
+    def put(self, path: Path, text: str) -> None:
+        self.seen.add(path)
+        if not self.check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+            return
+        old = path.read_text("utf-8") if path.exists() else ""
+        if old == text:
+            return
+        self.stale.append(path)
+        name = shown(path)
+        diff = list(
+            difflib.unified_diff(
+                old.splitlines(),
+                text.splitlines(),
+                f"{name} (committed)",
+                f"{name} (rebuilt from its source)",
+                n=1,
+                lineterm="",
+            )
+        )
+        more = len(diff) - MAX_DIFF_LINES
+        tail = [f"... {more} more diff lines"] if more > 0 else []
+        print("\n".join(diff[:MAX_DIFF_LINES] + tail), file=sys.stderr)
 
 
 def render(source: Source, pdf_path: Path) -> None:
@@ -63,7 +114,7 @@ def read_source(path: Path, max_filler: int | None = None) -> Source:
     return source
 
 
-def build_one(path: Path, golden_only: bool) -> dict:
+def build_one(path: Path, golden_only: bool, out: Output) -> dict:
     """One source file -> PDF (unless golden_only) + golden; returns a manifest row."""
     source = read_source(path)
     pdf_path = CORPUS_DIR / f"{source.stem}.pdf"
@@ -73,8 +124,7 @@ def build_one(path: Path, golden_only: bool) -> dict:
         raise FileNotFoundError(f"{pdf_path}: not built yet; run without --golden-only")
     page_texts = pdf_to_page_texts(pdf_path)
     document = golden_document(source, page_texts, sha256_of(pdf_path))
-    GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
-    (GOLDEN_DIR / f"{source.stem}.json").write_text(dump_golden(document), "utf-8")
+    out.put(GOLDEN_DIR / f"{source.stem}.json", dump_golden(document))
     return {
         "file": f"corpus/{source.stem}.pdf",
         "producer": source.meta["producer"],
@@ -85,7 +135,7 @@ def build_one(path: Path, golden_only: bool) -> dict:
     }
 
 
-def build_variant(path: Path, layout, golden_only: bool) -> None:
+def build_variant(path: Path, layout, golden_only: bool, out: Output) -> None:
     """One source in one layout variant -> tests/variants/<stem>--<name>.pdf and
     its golden, from the same marks (corpus/render_variants.py)."""
     from corpus.render_variants import (
@@ -108,13 +158,12 @@ def build_variant(path: Path, layout, golden_only: bool) -> None:
         source,
         pdf_to_page_texts(pdf_path),
         sha256_of(pdf_path),
-        str(pdf_path.relative_to(CORPUS_DIR.parent)),
+        str(pdf_path.relative_to(ROOT)),
     )
-    VARIANT_GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
-    (VARIANT_GOLDEN_DIR / f"{name}.json").write_text(dump_golden(document), "utf-8")
+    out.put(VARIANT_GOLDEN_DIR / f"{name}.json", dump_golden(document))
 
 
-def write_manifest(rows: list[dict]) -> None:
+def write_manifest(rows: list[dict], out: Output) -> None:
     """Merge rows into corpus/manifest.tsv (one row per file, sorted)."""
     # `published` is the date the inspectorate's web page gives; covers often
     # print only the month, and ingest falls back on this column.
@@ -134,7 +183,7 @@ def write_manifest(rows: list[dict]) -> None:
         for f in sorted(existing)
         if f in live
     ]
-    MANIFEST.write_text("\n".join(["\t".join(columns), *body]) + "\n", "utf-8")
+    out.put(MANIFEST, "\n".join(["\t".join(columns), *body]) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +192,12 @@ def main(argv: list[str] | None = None) -> int:
         "--golden-only",
         action="store_true",
         help="rewrite goldens from sources + committed PDFs",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="as --golden-only, but write nothing: exit 1 naming (with a diff) "
+        "each golden or manifest row that differs from what its source builds",
     )
     parser.add_argument(
         "--no-variants", action="store_true", help="skip the layout variants"
@@ -167,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(
                 f"no source corpus/src/<stem>.hmic for: {', '.join(sorted(missing))}"
             )
+    out = Output(check=args.check)
+    golden_only = args.golden_only or args.check
     rows, failures = [], 0
     errors = (
         SourceError,
@@ -176,19 +233,48 @@ def main(argv: list[str] | None = None) -> int:
     )
     for path in paths if not args.variants_only else ():
         try:
-            rows.append(build_one(path, args.golden_only))
-            print(f"built {path.stem}", file=sys.stderr)
+            rows.append(build_one(path, golden_only, out))
+            if not args.check:
+                print(f"built {path.stem}", file=sys.stderr)
         except errors as error:
             failures += 1
             print(f"error: {error}", file=sys.stderr)
     if not args.variants_only:
-        write_manifest(rows)
+        write_manifest(rows, out)
     if not args.no_variants:
-        failures += build_variants(paths, args.variant, args.golden_only, errors)
+        failures += build_variants(paths, args.variant, golden_only, errors, out)
+    if args.check:
+        return check_report(out, failures, whole=not (args.stems or args.variant))
     return 1 if failures else 0
 
 
-def build_variants(paths: list[Path], names: list[str], golden_only, errors) -> int:
+def check_report(out: Output, failures: int, whole: bool) -> int:
+    """--check: name the stale goldens (and, for a whole run, goldens that no
+    source builds any more); 0 when every file is as its source builds it."""
+    if whole:
+        built = set(GOLDEN_DIR.glob("*.json")) | set(GOLDEN_DIR.glob("variants/*.json"))
+        for orphan in sorted(built - out.seen):
+            out.stale.append(orphan)
+            print(
+                f"{shown(orphan)}: no source in corpus/src builds it", file=sys.stderr
+            )
+    if out.stale:
+        names = ", ".join(shown(p) for p in out.stale[:5])
+        more = f" and {len(out.stale) - 5} more" if len(out.stale) > 5 else ""
+        print(
+            f"error: {len(out.stale)} file(s) differ from what corpus/src builds: "
+            f"{names}{more}; run `make golden` (or `make corpus` for a changed "
+            "layout) and commit the result",
+            file=sys.stderr,
+        )
+    elif not failures:
+        print(f"goldens: {len(out.seen)} files rebuild unchanged", file=sys.stderr)
+    return 1 if out.stale or failures else 0
+
+
+def build_variants(
+    paths: list[Path], names: list[str], golden_only, errors, out: Output
+) -> int:
     """Every source in every layout variant (or those named); returns failures."""
     from corpus.render_variants import VARIANTS
 
@@ -200,8 +286,9 @@ def build_variants(paths: list[Path], names: list[str], golden_only, errors) -> 
     for layout in layouts:
         for path in paths:
             try:
-                build_variant(path, layout, golden_only)
-                print(f"built {path.stem}--{layout.name}", file=sys.stderr)
+                build_variant(path, layout, golden_only, out)
+                if not out.check:
+                    print(f"built {path.stem}--{layout.name}", file=sys.stderr)
             except errors as error:
                 failures += 1
                 print(f"error: {layout.name}: {error}", file=sys.stderr)

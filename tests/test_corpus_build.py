@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from corpus.build import Output
 from corpus.golden import (
     ItemNotFound,
     dump_golden,
@@ -219,3 +220,23 @@ def test_dump_golden_is_indented_utf8_with_final_newline():
     assert text.endswith("}\n")
     assert "’" in text
     assert json.loads(text) == {"title": "Everyone’s business"}
+
+
+def test_check_output_writes_nothing_and_names_a_stale_file(tmp_path, capsys):
+    same, stale = tmp_path / "same.json", tmp_path / "stale.json"
+    same.write_text("a\n")
+    stale.write_text("old\n")
+    out = Output(check=True)
+    out.put(same, "a\n")
+    out.put(stale, "new\n")
+    out.put(tmp_path / "missing.json", "x\n")
+    assert out.stale == [stale, tmp_path / "missing.json"]
+    assert stale.read_text() == "old\n"
+    assert not (tmp_path / "missing.json").exists()
+    assert "-old\n+new" in capsys.readouterr().err
+
+
+def test_output_writes_when_not_checking(tmp_path):
+    out = Output()
+    out.put(tmp_path / "sub" / "g.json", "x\n")
+    assert (tmp_path / "sub" / "g.json").read_text() == "x\n" and not out.stale
