@@ -1,0 +1,275 @@
+"""Analysts' changes: statuses and the other analyst fields, checked, and
+their corrections of extraction (items added, edited, rejected)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from . import tracking
+from .database import Database
+from .printings import (
+    _insert_item,
+    _insert_occurrence,
+    _refresh_origin,
+)
+from .statuses import RAGS, STATUSES
+from .store import (
+    ANALYST_FIELDS,
+    AmbiguousItem,
+    UnknownItem,
+    UnknownReport,
+    now_iso,
+    refresh_item,
+    write_transaction,
+)
+
+
+def record_change(
+    db: Database,
+    item_id: str,
+    field_name: str,
+    value: str | None,
+    *,
+    note: str | None = None,
+    now: str | None = None,
+    analyst: str | None = None,
+    effective: str | None = None,
+    force: str | None = None,
+) -> dict:
+    """Record an analyst's change to one field of an item; return the item row.
+
+    `item_id` is the id or a prefix that one id alone starts with.
+    `field_name` is "status" (one of STATUSES), "rag", "owner",
+    "target_date", "notes" (a line appended to the item's notes) or
+    "closure_evidence" (what shows it done). The note, if any, is appended to
+    the item's notes.
+    `analyst` names who made it (the signed-in name in `hmic serve --edit`).
+    `effective` (YYYY-MM-DD, not after today) backdates the change to when it
+    was decided; it is recorded now either way. `force` says whose change it
+    is (pipeline/tracking.py); it may be left out when the item applies to one
+    force only. Raises ValueError for a value the field does not take, a
+    target date before the item's publication, a bad `effective`, or a force
+    missing or not among the item's.
+    """
+    check_value(field_name, value)
+    now = now or now_iso()
+    if effective is not None:
+        check_value("target_date", effective)
+        if effective > now[:10]:
+            raise ValueError(f"--date {effective} is after today ({now[:10]})")
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        if field_name == "target_date" and value:
+            check_target_after_publication(db, item_id, value)
+        force = check_force(db, item_id, force)
+        db["status_history"].insert(
+            {
+                "item_id": item_id,
+                "field": field_name,
+                "value": value,
+                "date": effective or now,
+                "source": "analyst",
+                "note": note,
+                "recorded_at": now,
+                "analyst": analyst,
+                "force": force,
+            }
+        )
+        refresh_item(db, item_id, now)
+        if field_name == "closure_evidence":
+            db["items"].update(item_id, {"closure_evidence": value})
+        line = value if field_name == "notes" else note
+        if line:
+            prefix = "" if field_name == "notes" else f"{field_name}={value}: "
+            db.execute(
+                "UPDATE items SET notes = coalesce(notes || char(10), '') || ? "
+                "WHERE id = ?",
+                [f"{(effective or now)[:10]} {prefix}{line}", item_id],
+            )
+    return db["items"].get(item_id)
+
+
+def resolve_item_id(db: Database, typed: str) -> str:
+    """The id of the item whose id is `typed`, or the only one starting with it.
+
+    Raises UnknownItem when none does and AmbiguousItem (its args: the prefix
+    and up to five ids) when several do.
+    """
+    if db.execute("SELECT 1 FROM items WHERE id = ?", [typed]).fetchone():
+        return typed
+    ids = [
+        row[0]
+        for row in db.execute(
+            "SELECT id FROM items WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 6",
+            [len(typed), typed],
+        )
+    ]
+    if not typed or not ids:
+        raise UnknownItem(typed)
+    if len(ids) > 1:
+        raise AmbiguousItem(typed, ids[:5])
+    return ids[0]
+
+
+def check_force(db: Database, item_id: str, force: str | None) -> str | None:
+    """The force a change to `item_id` is for: `force`, or the item's one force.
+
+    None when the item applies to no tracked force (then the entry applies to
+    any force tracked later). Raises ValueError when `force` is not one of the
+    item's, or is left out and the item has several.
+    """
+    forces = tracking.item_forces(db.conn, item_id)
+    if force is None and len(forces) > 1:
+        raise ValueError(
+            f"{item_id} applies to {len(forces)} forces ({', '.join(forces)}); "
+            "say whose change it is with --force"
+        )
+    if force is None:
+        return forces[0] if forces else None
+    if force not in forces:
+        raise ValueError(
+            f"{item_id} does not apply to {force}; it applies to "
+            f"{', '.join(forces) or 'no tracked force'}"
+        )
+    return force
+
+
+def check_target_after_publication(db: Database, item_id: str, target: str) -> None:
+    """Raise ValueError when `target` is before the item was first published."""
+    published = db.execute(
+        "SELECT first_published FROM items WHERE id = ?", [item_id]
+    ).fetchone()[0]
+    if published and target < published[:10]:
+        raise ValueError(
+            f"target date {target} is before the item was published ({published}); "
+            "give a date on or after it"
+        )
+
+
+def check_value(field_name: str, value: str | None) -> None:
+    """Raise ValueError, naming the value and the accepted forms, unless
+    `value` is allowed for `field_name`."""
+    allowed = {"status": STATUSES, "rag": RAGS}.get(field_name)
+    if field_name not in (*ANALYST_FIELDS, "closure_evidence"):
+        raise ValueError(f"{field_name}: not an analyst field")
+    if field_name in ("notes", "closure_evidence") and not (value or "").strip():
+        raise ValueError(f"{field_name}: give some text")
+    if allowed and value not in allowed:
+        raise ValueError(
+            f"{value!r} is not a {field_name}; use one of {', '.join(allowed)}"
+        )
+    if field_name == "target_date" and value and not is_iso_day(value):
+        raise ValueError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2018-03-31")
+
+
+def is_iso_day(value: str) -> bool:
+    """True for a real day written YYYY-MM-DD ("2018-03-31", not "2018-3-31")."""
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").strftime("%Y-%m-%d") == value
+    except ValueError:
+        return False
+
+
+# --- analysts' corrections of extraction ----------------------------------------------
+#
+# Each correction is a status_history row (source 'analyst', who and why), and
+# what it changes is marked where re-extraction leaves it alone: an added
+# printing has `occurrences.added_by`, an edited text is the newest 'text'
+# entry (`_refresh_origin` keeps it), a rejected item has `items.rejected_at`.
+
+
+def _correction(
+    db: Database, item_id: str, field_name: str, value, printed, reason, analyst, now
+) -> None:
+    db["status_history"].insert(
+        {"item_id": item_id, "field": field_name, "value": value, "printed": printed,
+         "date": now, "source": "analyst", "note": reason, "recorded_at": now,
+         "analyst": analyst}
+    )  # fmt: skip
+
+
+def add_item(
+    db: Database,
+    report_id: str,
+    *,
+    kind: str,
+    text: str,
+    page: int,
+    number: str | None = None,
+    reason: str | None = None,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> str:
+    """Add an item the extractor missed to a report; return its id.
+
+    Its printing is marked `added_by`, so re-extraction neither moves it nor
+    flags it missing, however the extractor reads the report.
+    """
+    if kind not in ("recommendation", "area_for_improvement", "cause_of_concern"):
+        raise ValueError(
+            f"{kind!r} is not a kind; use recommendation, area_for_improvement "
+            "or cause_of_concern"
+        )
+    now = now or now_iso()
+    with write_transaction(db):
+        report = db.execute(
+            "SELECT published, kind, pages FROM reports WHERE id = ?", [report_id]
+        ).fetchone()
+        if not report:
+            raise UnknownReport(report_id)
+        if report[2] and not 1 <= page <= report[2]:
+            raise ValueError(f"page {page}: the report has pages 1 to {report[2]}")
+        printing = {"kind": kind, "text": text, "number": number, "page": page}
+        item_id = _insert_item(db, report_id, {"published": report[0]}, printing, now)
+        position = 1_000_000 + db.execute(
+            "SELECT count(*) FROM occurrences WHERE report_id = ? AND added_by "
+            "IS NOT NULL", [report_id]
+        ).fetchone()[0]  # fmt: skip
+        occ_id = _insert_occurrence(db, report_id, position, printing, item_id, None)
+        db["occurrences"].update(occ_id, {"added_by": analyst or "analyst"})
+        _refresh_origin(db, item_id)
+        _correction(db, item_id, "added", text, None, reason, analyst, now)
+    return item_id
+
+
+def edit_item(
+    db: Database,
+    item_id: str,
+    text: str,
+    *,
+    reason: str | None = None,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Correct an item's text (cut off, run on); return the item row.
+
+    The printed text stays on its occurrences; re-extraction keeps this text.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        old = db["items"].get(item_id)["text"]
+        _correction(db, item_id, "text", text, old, reason, analyst, now)
+        db["items"].update(item_id, {"text": text, "updated_at": now})
+    return db["items"].get(item_id)
+
+
+def reject_item(
+    db: Database,
+    item_id: str,
+    *,
+    reason: str,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Mark an item the extractor invented as not an item; return the item row.
+
+    It stays in the register (ids and history kept) but leaves the export,
+    the papers and the tables; re-extraction does not bring it back.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        _correction(db, item_id, "rejected", now[:10], None, reason, analyst, now)
+        db["items"].update(item_id, {"rejected_at": now, "updated_at": now})
+    return db["items"].get(item_id)
