@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ExtractError, ExtractWarning, TooLarge, TooSlow
+from .errors import ExtractError, ExtractWarning, NoTextLayer, TooLarge, TooSlow
 
 # A child allocates a million short-lived objects (a dict per character) and
 # few cycles: collecting after every 20,000 allocations instead of 700 cuts the
@@ -84,13 +84,21 @@ class ChildRun:
 def extract_with_warnings(path: str) -> dict:
     """extract_report(path), with ExtractWarnings kept in an optional "warnings" list.
 
-    Any other warning is dropped rather than printed: stderr belongs to the CLI.
+    A PDF with no text layer is read again through OCR (extract/ocr.py), here
+    in the child, so the deadline and the memory cap cover tesseract too; where
+    OCR cannot run, NoTextLayer says what to install. Any other warning is
+    dropped rather than printed: stderr belongs to the CLI.
     """
     from .report import extract_report
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ExtractWarning)
-        document = extract_report(path)
+        try:
+            document = extract_report(path)
+        except NoTextLayer as no_text:
+            from .ocr import extract_scanned
+
+            document = extract_scanned(path, no_text)
     found = [str(w.message) for w in caught if issubclass(w.category, ExtractWarning)]
     merged = list(dict.fromkeys([*document.get("warnings", []), *found]))
     return document | {"warnings": merged} if merged else document

@@ -5,6 +5,11 @@ or page reading and its checks alone while the layout modules are missing),
 two at a time, with a 90 s deadline per file. The whole run takes about 20 s
 on 2 cores, most of it pdfjs__issue12295.pdf; it cannot exceed 15 x 90 s.
 
+A file with no text layer is read through OCR where tesseract is installed
+(extract/ocr.py): its outcome is then the TSV's `with_ocr` column, where one
+is given (a scan read, with the OCR warning), else `expected`, and without
+OCR the error must say what to install.
+
     .venv/bin/python -m tests.test_hazards    # prints outcome, time and peak memory
 """
 
@@ -15,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from extract import isolate
-from extract.errors import REASONS, ExtractError, ExtractWarning
+from extract import isolate, ocr
+from extract.errors import REASONS, ExtractError, ExtractWarning, NoTextLayer
 
 REPO = Path(__file__).resolve().parents[1]
 HAZARDS = REPO.parent / "shared" / "pdf-hazards"
@@ -31,15 +36,18 @@ pytestmark = [
 ]
 
 
-def read_expected(path: Path = EXPECTED_TSV) -> dict[str, str]:
-    """{file name: "damaged" | "ok 15" | "ok 1 warned"} from the TSV."""
+def read_expected(path: Path = EXPECTED_TSV, with_ocr: bool = False) -> dict[str, str]:
+    """{file name: "damaged" | "ok 15" | "ok 1 warned"} from the TSV: where
+    `with_ocr` and the row has one, its `with_ocr` outcome."""
     with path.open(newline="", encoding="utf-8") as fh:
         return {
-            row["file"]: row["expected"] for row in csv.DictReader(fh, delimiter="\t")
+            row["file"]: (with_ocr and row["with_ocr"]) or row["expected"]
+            for row in csv.DictReader(fh, delimiter="\t")
         }
 
 
-EXPECTED = read_expected()
+OCR_AVAILABLE = ocr.is_available()
+EXPECTED = read_expected(with_ocr=OCR_AVAILABLE)
 
 
 def pages_only(path: str) -> dict:
@@ -103,7 +111,8 @@ def test_every_hazard_has_an_expectation():
 
 
 def test_expectations_are_reasons_or_page_counts():
-    for name, expected in EXPECTED.items():
+    outcomes = [*read_expected().items(), *read_expected(with_ocr=True).items()]
+    for name, expected in outcomes:
         words = expected.split()
         is_ok = (
             words[0] == "ok" and words[1].isdigit() and words[2:] in ([], ["warned"])
@@ -117,6 +126,12 @@ def test_hazard_outcome(runs, name):
     assert outcome_of(run) == EXPECTED[name], getattr(run, "outcome", run)
     if isinstance(run.outcome, ExtractError):
         assert run.outcome.detail, "an error says what is wrong"
+    if isinstance(run.outcome, NoTextLayer) and not OCR_AVAILABLE:
+        assert "apt-get install tesseract-ocr" in str(run.outcome), (
+            "say what to install"
+        )
+    if isinstance(run.outcome, dict) and run.outcome["source"].get("ocr"):
+        assert ocr.OCR_WARNING in run.outcome["warnings"]
 
 
 def main():
