@@ -1,4 +1,4 @@
-"""A PDF path in, the report document of contract §1 out."""
+"""A PDF or Word (.docx) path in, the report document of contract §1 out."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ def file_sha256(path: str | Path) -> str:
 
 
 def extract_report(path: str | Path) -> dict:
-    """Read the PDF at `path` and return {"source", "report", "items"} (contract §1).
+    """Read the PDF or .docx at `path` and return {"source", "report", "items"}
+    (contract §1).
 
     Raises an ExtractError subclass on bad input.
     """
+    if Path(path).suffix.lower() == ".docx":
+        return extract_docx(path)
     # Filled in by the layout/matching stages; see extract/layout.py, items.py.
     from .items import blocks_to_items
     from .layout import pages_to_blocks
@@ -43,6 +46,29 @@ def extract_report(path: str | Path) -> dict:
             "sha256": file_sha256(path),
             "pages": read[0],
         },
+        "report": report,
+        "items": items,
+    }
+
+
+def extract_docx(path: str | Path) -> dict:
+    """The report document of the Word paper at `path` (extract/docx.py).
+
+    `source.pages` counts the pages Word laid out when it last saved the
+    file, else the pages its typed breaks start; an item's page is Word's
+    page where Word saved its layout, else null (the file has no pages).
+    """
+    from .docx import read_docx
+    from .items import blocks_to_items
+    from .metadata import blocks_to_report
+
+    word = read_docx(path)
+    report = blocks_to_report(word.blocks)
+    items = blocks_to_items(word.blocks, report)
+    if not word.is_paginated:
+        items = [item | {"page": None} for item in items]
+    return {
+        "source": {"path": str(path), "sha256": file_sha256(path), "pages": word.pages},
         "report": report,
         "items": items,
     }
