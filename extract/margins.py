@@ -1,0 +1,163 @@
+"""Labels set in the left margin beside their paragraph, read as lines of their own.
+
+Some typesetters print "Area for improvement" or "Recommendation" in a narrow
+column left of the text, level with the paragraph it labels. Read as one
+page, each margin line shares a baseline with a body line and the two become
+one line ("Area for The force should …"), so neither the label nor the
+paragraph survives. The evidence holds in any producer: the page's text has a
+common left edge; a margin label is a short run of words that ends well left
+of that edge, with nothing printed between it and the edge, in a band no
+wider than a margin. Such words are taken out before lines are formed, made
+into lines of their own (their own column), and put in reading order just
+before the body line level with the label's first line, as a heading above
+the paragraph would be.
+
+List markers, bullets and bare numbers are never labels: a hanging number
+("12.") stands left of its text in the same way and belongs to its line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .lines import tag_lines, words_to_lines
+from .text import BULLET_GLYPHS, LIST_MARKER, PAGE_NUMBER, normalise_text
+
+MARGIN_COLUMN = 3
+"""The `column` of margin-label lines (0 one column, 1 and 2 the sides of a gutter)."""
+
+
+def baseline_rows(words: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
+    """The words grouped by their middles: words whose middles lie within
+    `tolerance` of the row's first word share a row. Rows top to bottom."""
+    rows: list[list[dict]] = []
+    last = None
+    for word in sorted(words, key=lambda w: (w["top"] + w["bottom"]) / 2):
+        middle = (word["top"] + word["bottom"]) / 2
+        if rows and middle - last <= tolerance:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+            last = middle
+    return rows
+
+
+def middle_of(row: list[dict]) -> float:
+    """The middle height of a row's first word."""
+    return (row[0]["top"] + row[0]["bottom"]) / 2
+
+
+def has_text_at(row: list[dict], edge: float, min_gap: float) -> bool:
+    """True when a word of the row starts at `edge` with nothing printed in
+    the `min_gap` points before it: body text, beside a label or not."""
+    for word in row:
+        if abs(word["x0"] - edge) <= 1.0:
+            return not any(
+                edge - min_gap < other["x1"] <= word["x0"] + 0.1
+                for other in row
+                if other is not word
+            )
+    return False
+
+
+def body_left_edge(rows: list[list[dict]], fewest: int = 3) -> float | None:
+    """The x where most of the page's rows start (the most common whole x0 of
+    a row's leftmost word), or None when fewer than `fewest` rows share one."""
+    starts = Counter(round(min(w["x0"] for w in row)) for row in rows)
+    if not starts:
+        return None
+    edge, count = starts.most_common(1)[0]
+    return float(edge) if count >= fewest else None
+
+
+def is_label_word(word: dict) -> bool:
+    """True for a word that can open a printed label: two letters or more (a
+    Word sub-bullet "o" has one), and no list marker, bullet or page number."""
+    text = normalise_text(word["text"]).strip()
+    return (
+        sum(ch.isalpha() for ch in text) >= 2
+        and not LIST_MARKER.match(text)
+        and not PAGE_NUMBER.match(text)
+        and text[:1] not in BULLET_GLYPHS
+    )
+
+
+def split_margin_words(
+    words: list[dict],
+    width: float,
+    min_gap: float = 10.0,
+    max_band: float = 0.3,
+    max_words: int = 4,
+) -> tuple[list[dict], list[dict]]:
+    """(margin-label words, the other words) of one page's words.
+
+    The body's left edge is where most rows start. A row's words that end at
+    least `min_gap` points left of it are a margin label when nothing else on
+    the row starts left of the edge, there are at most `max_words` of them, the
+    first a word (not a number, marker or bullet: "Recommendation 2" is a
+    label, "2." a hanging number, unless it goes on the label above it), and
+    the edge lies within the
+    left `max_band` share of the page: a margin, not a second column. Only
+    rows between the body's first and last rows at its edge are looked at:
+    a running footer ("HMIC") is no label."""
+    rows = baseline_rows(words)
+    edge = body_left_edge(rows)
+    if edge is None or edge > max_band * width:
+        return [], list(words)
+    # the body's first and last rows at the edge: running headers and footers
+    # stand outside them (a label's second line may hang below the last)
+    at_edge = [row for row in rows if has_text_at(row, edge, min_gap)]
+    first_middle = middle_of(at_edge[0]) - 0.8 * at_edge[0][0]["size"]
+    last_middle = middle_of(at_edge[-1]) + 2 * at_edge[-1][0]["size"]
+    margin_ids: set[int] = set()
+    last_label = None  # the middle of the last label row
+    for row in rows:
+        if not first_middle <= middle_of(row) <= last_middle:
+            continue
+        left = [w for w in row if w["x1"] <= edge - min_gap]
+        if not left or len(left) > max_words:
+            continue
+        if not all(w in left or w["x0"] >= edge - 1.0 for w in row):
+            continue
+        middle, size = middle_of(row), row[0]["size"]
+        # a label's number on a line of its own ("Recommendation" over "1")
+        goes_on = last_label is not None and middle - last_label <= 1.6 * size
+        if goes_on or is_label_word(min(left, key=lambda w: w["x0"])):
+            margin_ids.update(id(w) for w in left)
+            last_label = middle
+    if not margin_ids:
+        return [], list(words)
+    margin = [w for w in words if id(w) in margin_ids]
+    return margin, [w for w in words if id(w) not in margin_ids]
+
+
+def label_runs(lines: list[dict], max_step: float = 1.6) -> list[list[dict]]:
+    """Margin lines grouped into labels: consecutive lines no further apart
+    (top to top) than `max_step` times their size."""
+    runs: list[list[dict]] = []
+    for line in lines:
+        if runs and line["top"] - runs[-1][-1]["top"] <= max_step * line["size"]:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return runs
+
+
+def merge_margin_lines(body: list[dict], margin: list[dict]) -> list[dict]:
+    """Body lines in reading order with each margin label's lines put just
+    before the first body line level with or below the label's first line."""
+    if not margin:
+        return body
+    merged, runs = [], label_runs(margin)
+    for line in body:
+        while runs and runs[0][0]["top"] <= line["top"] + 1.0:
+            merged += runs.pop(0)
+        merged.append(line)
+    for run in runs:
+        merged += run
+    return merged
+
+
+def margin_lines(words: list[dict]) -> list[dict]:
+    """The margin words as lines of their own column, top to bottom."""
+    return tag_lines(words_to_lines(words), column=MARGIN_COLUMN)
