@@ -8,218 +8,51 @@ reader keeps (which section, which label is waiting for its paragraph, which
 cause of concern is open, which report a tracker is quoting) and turns cues
 into items whose text runs over lead-in, bullets, sub-bullets and page breaks.
 
-Layering: this module is the base. It holds the data classes and cue helpers
-both readers share (Cue, Item, Context, cue_at_start, clean_text, status_from),
-the walk, the inspection-report logic and blocks_to_items. What only trackers
+The data classes and cue helpers live in extract/cues.py; what only trackers
 print (source-report titles, status sentences, tracker tables) is read by
-extract/tracker.py, which imports this module at its top; so the walk imports
-tracker.py inside the functions that call it, after both have loaded, and no
-import goes round in a circle.
+extract/tracker.py. This module imports both at its top.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 
-from .layout import Block
-from .nlp import text_spans
-
-KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
-STATUS_WORDS = re.compile(
-    r"\b(addressed and archived|partially achieved|not achieved|not yet started|"
-    r"not started|on track|superseded|achieved|closed|completed|complete|"
-    r"discharged|archived|on-?going|in progress|open|outstanding|met)\b",
-    re.I,
+from .blocks import Block
+from .cues import (
+    KINDS,
+    STATUS_WORDS,
+    Context,
+    Cue,
+    Item,
+    Opening,
+    ParagraphMode,
+    Pending,
+    addressee,
+    blocks_to_cues,
+    clean_text,
+    cue_at_start,
+    heading_section,
+    is_not_item,
+    label_number,
+    label_only,
+    lead_in_start,
+    status_from,
+)
+from .tracker import (
+    is_report_name,
+    kind_named,
+    kinds_named,
+    quoted_kind,
+    quoted_title,
+    report_name,
+    split_commentary,
+    table_items,
+    take_status,
+    titled_block,
 )
 
-
-@dataclass(frozen=True)
-class Cue:
-    """One span the span_ruler found in a block's text."""
-
-    label: str
-    rule: str
-    start: int  # character offsets in the block text
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Item:
-    """An item as the report prints it (contract §1), with the rule that found it."""
-
-    kind: str
-    number: str | None
-    text: str
-    page: int
-    source_report: str | None = None
-    status: str | None = None
-    parent: int | None = None
-    rule: str = ""
-    confidence: int = 1  # 3 label, 2 section or lead-in, 1 default
-    block: int = -1  # index of the block it starts in
-
-
-@dataclass
-class Context:
-    """What a reader remembers while reading: section, waiting label, open concern."""
-
-    section: str | None = None
-    section_size: float = 0.0  # the size of the heading that opened the section
-    pending: tuple | None = None  # (kind, number, rule)
-    concern: int | None = None  # index in items of the open cause of concern
-    # "Recommendations 1 and 2 ... address this cause of concern": (numbers,
-    # index of that concern or None, ordinal of "the first/second..." or None)
-    concern_links: list = field(default_factory=list)
-    source_report: str | None = None
-    quoted_kind: str | None = None  # the kind the sentence quoting the report names
-    # the kinds a tracker's sentence before its quotations names, in order
-    intro_kinds: list = field(default_factory=list)
-    default_status: str | None = None
-    tracker: bool = False
-    table_header: dict | None = None
-    history: float | None = None  # the size of the heading over earlier recommendations
-    contents_page: int | None = None  # a table of contents lists headings, not items
-    items: list = field(default_factory=list)
-    trace: dict | None = None  # block index -> what became of it, for --explain
-    at: int = 0  # the index of the block being read
-
-    def note(self, index: int, what: str) -> None:
-        """Say what became of block `index`, when explaining."""
-        if self.trace is not None:
-            self.trace.setdefault(index, []).append(what)
-
-
 # --- cues ---------------------------------------------------------------------------
-
-
-def blocks_to_cues(blocks: list[Block]) -> list[list[Cue]]:
-    """The cue spans of every block, in block order."""
-    return blocks_to_cues_of_texts([block.text for block in blocks])
-
-
-def cue_at_start(cues: list[Cue], labels: tuple, max_start: int = 0) -> Cue | None:
-    """The first cue with one of `labels` starting within the first characters."""
-    return next((c for c in cues if c.label in labels and c.start <= max_start), None)
-
-
-def label_number(cue: Cue) -> str | None:
-    """The number printed in a label cue ("Area for improvement 3:" -> "3")."""
-    tokens = cue.text.rstrip(":–-—. ").split()
-    last = tokens[-1] if tokens else ""
-    return last if re.search(r"\d|^\(?[ivx]+\)?$", last) and len(tokens) > 1 else None
-
-
-def is_label_only(block: Block, cues: list[Cue]) -> Cue | None:
-    """The label cue when the block is nothing but a label ("Recommendation 4")."""
-    cue = cue_at_start(cues, KINDS)
-    if cue is None or not (cue.rule.endswith("label") or cue.rule.endswith("section")):
-        return None
-    rest = block.text[cue.end :].strip(" :–-—.")
-    return cue if not rest else None
-
-
-def heading_section(block: Block, cues: list[Cue]) -> str | None:
-    """The kind a section heading announces ("Areas for improvement"), or "mixed".
-
-    The cue must open the heading or close it ("Annex A – Summary of
-    recommendations"): "Outstanding recommendations assessed as Red" is no section.
-    """
-    end = len(block.text.rstrip(" :.–-"))
-    kinds = {
-        c.label
-        for c in cues
-        if c.label in KINDS
-        and (
-            (
-                c.rule.endswith("section")
-                and (
-                    c.end >= end
-                    or (c.start <= 2 and len(block.text[c.end :].split()) <= 3)
-                )
-            )
-            # "A remaining area for improvement": a label's words closing a heading
-            or (c.rule.endswith("label") and c.end >= end and c.start > 0)
-        )
-    }
-    if not kinds:
-        return None
-    text = block.text.lower()
-    if len(kinds) > 1 or ("recommendation" in text and "concern" in text):
-        return "mixed"
-    return kinds.pop()
-
-
-def lead_in_start(cues: list[Cue]) -> int | None:
-    """Where a recommendation lead-in ("We recommend that", "To address this
-    cause of concern,") starts, or None. The lead-in is part of the item's
-    text (contract §1 Text)."""
-    lead_ins = [c for c in cues if c.rule in ("rec-lead-in-we", "rec-lead-in-coc")]
-    if not lead_ins:
-        return None
-    return min(c.start for c in lead_ins)
-
-
-def is_not_item(cues: list[Cue]) -> bool:
-    """True when a block only narrates (a past recommendation, a committee's own)."""
-    return any(c.label == "not_item" for c in cues)
-
-
-def addressee(cues: list[Cue], max_start: int = 40) -> Cue | None:
-    """The addressee cue near the start of a block ("The force should"), else
-    a subject that must act ("Custody personnel should") at its very start."""
-    return cue_at_start(cues, ("addressee",), max_start) or cue_at_start(
-        cues, ("subject",), 0
-    )
-
-
-def status_from(cues: list[Cue], text: str) -> str | None:
-    """The status a tracker sentence gives ("... has been addressed and archived",
-    "Status: Complete", "Progress: on-going – target date …")."""
-    if not any(c.label == "status" for c in cues):
-        return None
-    label = next(
-        (
-            c
-            for c in cues
-            if c.rule == "status-label"
-            and re.fullmatch(
-                r"\s*(?:(?:current|latest|overall|force)\s+)?", text[: c.start], re.I
-            )
-        ),
-        None,
-    )
-    if label:
-        printed = printed_status(text[label.end :])
-        if 0 < len(printed.split()) <= 5:
-            return printed
-    found = STATUS_WORDS.search(text)
-    return found.group(1).lower() if found else None
-
-
-def printed_status(text: str) -> str:
-    """The status words after a "Status:" label: "Closed – superseded" from
-    "Closed – superseded by the national package.", "On-going" from
-    "On-going (amber). Training …" or "on-going – target date March 2020"."""
-    printed = re.split(r"[.;,(]", text, maxsplit=1)[0]
-    parts = re.split(r"\s+[–—-]\s+", printed)
-    kept = parts[:1] + list(
-        itertools.takewhile(lambda part: STATUS_WORDS.match(part), parts[1:])
-    )
-    printed = " – ".join(kept)
-    return re.split(
-        r"\s+(?:by|with|as|on|from|following|because|due|until|pending)\b", printed
-    )[0].strip()
-
-
-def blocks_to_cues_of_texts(texts: list[str]) -> list[list[Cue]]:
-    """The cue spans of each text, as blocks_to_cues finds them for blocks."""
-    return [
-        [Cue(s.label_, s.id_, s.start_char, s.end_char, s.text) for s in spans]
-        for spans in text_spans(texts)
-    ]
 
 
 # --- walking the blocks ---------------------------------------------------------------
@@ -235,7 +68,7 @@ def continues_item(
     text: str,
     block: Block,
     cues: list[Cue],
-    paragraphs: bool | str = False,
+    paragraphs: ParagraphMode = "",
     in_list: bool = False,
 ) -> bool:
     """True when `block` belongs to the item that starts with `first` and whose
@@ -279,7 +112,7 @@ def continues_item(
     ):
         return True  # "They should then publish …": the item goes on
     return (
-        paragraphs not in (False, "", "separate")
+        paragraphs not in ("", "separate")
         and block.kind == "paragraph"
         and not is_not_item(cues)
         and (paragraphs == "all" or not addressee(cues, max_start=2))
@@ -305,7 +138,9 @@ def same_marker_style(first: str | None, other: str | None) -> bool:
     return style(first) == style(other)
 
 
-def collect(blocks, cues, start: int, text: str, paragraphs=False) -> tuple[str, int]:
+def collect(
+    blocks, cues, start: int, text: str, paragraphs: ParagraphMode = ""
+) -> tuple[str, int]:
     """The item's whole text from block `start` on, and the index after it.
 
     With `paragraphs`, plain paragraphs carry the item on too (a tracker's
@@ -323,69 +158,61 @@ def collect(blocks, cues, start: int, text: str, paragraphs=False) -> tuple[str,
     return clean_text(text), index
 
 
-def clean_text(text: str) -> str:
-    """White space collapsed; the unmatched quote marks of a quoted item removed."""
-    text = re.sub(r"\s+", " ", text).strip()
-    if text[:1] == "“" and text[-1:] == "”" and text.count("“") == 1 == text.count("”"):
-        text = text[1:-1].strip()
-    if text[:1] == "“" and "”" not in text:
-        text = text[1:].lstrip()
-    if text[:1] == '"' and text.count('"') == 1:
-        text = text[1:].lstrip()
-    if text[-1:] == "”" and text.count("“") < text.count("”"):
-        text = text[:-1].rstrip()
-    if text[-1:] == '"' and text.count('"') % 2 == 1:
-        text = text[:-1].rstrip()
-    return text
-
-
-def start_of_item(block: Block, cues: list[Cue], ctx: Context):
-    """(kind, number, text, rule, confidence) when `block` opens an item, else None."""
+def start_of_item(block: Block, cues: list[Cue], ctx: Context) -> Opening | None:
+    """The Opening when `block` opens an item, else None."""
     if any(c.label == "not_item" and c.start <= 2 for c in cues):
         ctx.pending = None  # "RECOMMENDATION" over "The Committee is asked to note"
         return None
     if ctx.intro_kinds == ["history"] and (
         block.kind in ("bullet", "numbered") or block.text[:1] in ("“", '"', "‘")
     ):
-        return "history", number_of(block), block.text, "listed-after-intro", 2
+        return Opening("history", number_of(block), block.text, "listed-after-intro", 2)
     label = cue_at_start(cues, KINDS)
     if label and label.rule.endswith("label") and block.text[label.end :].strip():
         if any(c.label == "not_item" and c.start <= label.end + 3 for c in cues):
             return None  # "RECOMMENDATION: That the Committee notes the report."
         text = block.text[label.end :].lstrip(" :–-—.")
-        return label.label, label_number(label) or number_of(block), text, label.rule, 3
+        return Opening(
+            label.label, label_number(label) or number_of(block), text, label.rule, 3
+        )
     if ctx.pending:
-        kind, number, rule = ctx.pending[:3]
+        kind, number, rule = ctx.pending.kind, ctx.pending.number, ctx.pending.rule
         if rule == "titled-item" and not (
             re.search(r"\bshould\b", block.text) or lead_in_start(cues) is not None
         ):
             ctx.pending = None
             return None
-        return kind, number or number_of(block), block.text, rule, 3
+        return Opening(kind, number or number_of(block), block.text, rule, 3)
     lead = lead_in_start(cues)
     if lead is not None and not is_not_item(cues):
-        return "recommendation", number_of(block), block.text[lead:], "lead-in", 2
+        return Opening(
+            "recommendation", number_of(block), block.text[lead:], "lead-in", 2
+        )
     deadline = cue_at_start(cues, ("recommendation",), 2)
     if deadline and deadline.rule == "rec-lead-in-deadline":
-        return "recommendation", number_of(block), block.text, deadline.rule, 2
+        return Opening("recommendation", number_of(block), block.text, deadline.rule, 2)
     statement = next((c for c in cues if c.rule == "coc-statement"), None)
     if statement and statement.start < 120 and block.kind != "heading":
-        return "cause_of_concern", number_of(block), block.text, statement.rule, 2
+        return Opening(
+            "cause_of_concern", number_of(block), block.text, statement.rule, 2
+        )
     if ctx.tracker and ctx.intro_kinds and block.text[:1] in ("“", '"', "‘"):
         kind = ctx.intro_kinds.pop(0)
-        return kind, number_of(block), block.text, "tracker-quote-introduced", 2
+        return Opening(
+            kind, number_of(block), block.text, "tracker-quote-introduced", 2
+        )
     if ctx.intro_kinds and block.kind in ("bullet", "numbered"):
-        return ctx.intro_kinds[0], number_of(block), block.text, "listed-after-intro", 2
+        return Opening(
+            ctx.intro_kinds[0], number_of(block), block.text, "listed-after-intro", 2
+        )
     if is_not_item(cues) or block.text.rstrip().endswith("?"):
         return None
     return start_in_section(block, cues, ctx)
 
 
-def start_in_section(block: Block, cues: list[Cue], ctx: Context):
+def start_in_section(block: Block, cues: list[Cue], ctx: Context) -> Opening | None:
     """An item opened by its place: a bullet or numbered paragraph (or a paragraph
     addressed to someone) under a section heading, or a tracker's numbered quote."""
-    # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import quoted_kind
 
     who = addressee(cues)
     if ctx.section in (*KINDS, "mixed"):
@@ -394,29 +221,37 @@ def start_in_section(block: Block, cues: list[Cue], ctx: Context):
             return opened
     if ctx.source_report and block.kind == "numbered" and not is_decimal(block.marker):
         kind = ctx.quoted_kind or quoted_kind(block.text)
-        return kind, block.marker, block.text, "tracker-quote", 2
+        return Opening(kind, block.marker, block.text, "tracker-quote", 2)
     if block.kind == "numbered" and who and who.start <= 2:
-        return "area_for_improvement", block.marker, block.text, "numbered-should", 1
+        return Opening(
+            "area_for_improvement", block.marker, block.text, "numbered-should", 1
+        )
     return None
 
 
-def section_item(block: Block, cues: list[Cue], who: Cue | None, section: str):
+def section_item(
+    block: Block, cues: list[Cue], who: Cue | None, section: str
+) -> Opening | None:
     """The item a block states under a section heading of `section` ("mixed" for
     "Causes of concern and recommendations"), or None for its other text."""
     if len(block.text.split()) < 6 and not block.text.endswith((".", ";", ":")):
         return None  # a sub-heading in a list ("Initial contact")
     kind = section if section in KINDS else "recommendation" if who else None
     if kind == "cause_of_concern" and block.kind in ("paragraph", "numbered"):
-        return kind, number_of(block), block.text, "in-section-cause_of_concern", 2
+        return Opening(
+            kind, number_of(block), block.text, "in-section-cause_of_concern", 2
+        )
     if block.kind == "numbered" and not (who or re.search(r"\bshould\b", block.text)):
         return None  # a numbered paragraph of findings in the section
     listed = block.kind in ("bullet", "numbered")
     if kind and (who or (listed and kind != "cause_of_concern")):
-        return kind, number_of(block), block.text, f"in-section-{kind}", 2
+        return Opening(kind, number_of(block), block.text, f"in-section-{kind}", 2)
     start = sentence_addressee(block, cues) if section in KINDS else None
     if start is not None and block.kind == "paragraph":
         # "Of the 14 crimes … only nine had been recorded. The force should …"
-        return section, None, block.text[start:], f"in-section-sentence-{section}", 1
+        return Opening(
+            section, None, block.text[start:], f"in-section-sentence-{section}", 1
+        )
     return None
 
 
@@ -447,20 +282,14 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
     Returns what the block said, when it was context only (no item starts in
     it), for --explain; None otherwise.
     """
-    # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import (
-        is_report_name,
-        kind_named,
-        quoted_title,
-        report_name,
-        titled_block,
-    )
 
-    label = is_label_only(block, cues)
+    label = label_only(block, cues)
     if label and block.table:
         return "a table's column heading"
     if label and label.rule.endswith("label"):
-        ctx.pending = (label.label, label_number(label) or number_of(block), label.rule)
+        ctx.pending = Pending(
+            label.label, label_number(label) or number_of(block), label.rule
+        )
         if label.label == "cause_of_concern":
             ctx.concern = None
         return f"label: the next block is a {label.label} ({label.rule})"
@@ -481,7 +310,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
     titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
     if titled and is_item_heading(block) and heading_section(block, cues) is None:
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
-        ctx.pending = ("recommendation", number, "titled-item")
+        ctx.pending = Pending("recommendation", number, "titled-item")
         return "a numbered heading over a quoted item (titled-item)"
     if is_heading(block) or (label and label.rule.endswith("section")):
         section = heading_section(block, cues)
@@ -565,8 +394,6 @@ def introduced_kinds(block: Block, cues: list[Cue], tracker: bool = False) -> li
     report's ("To address this, we recommended that:"); [] when it is no such
     sentence (a lead-in, an item of its own). A tracker's sentences narrate
     earlier reports by nature: there they introduce quotations."""
-    # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import kinds_named
 
     text = block.text.rstrip()
     if not text.endswith((":", ":-")) or re.search(r"\b(should|must)\b", text):
@@ -664,8 +491,6 @@ def walk(
 
     With `trace` (a dict), what became of each block is noted in it, by block
     index, for --explain."""
-    # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import split_commentary, table_items, take_status
 
     ctx = Context(tracker=tracker, trace=trace)
     index = 0
@@ -696,7 +521,8 @@ def walk(
             ctx.note(index, why_no_item(block, block_cues, ctx))
             index += 1
             continue
-        kind, number, text, rule, confidence = opened
+        kind, number, text, rule = opened.kind, opened.number, opened.text, opened.rule
+        confidence = opened.strength
         mode = {"titled-item": "all", "listed-after-intro": "separate"}.get(
             rule, "concern" if kind == "cause_of_concern" else ""
         )
@@ -738,18 +564,16 @@ def why_no_item(block: Block, cues: list[Cue], ctx: Context) -> str:
     return "no item: no cue"
 
 
-def split_concern(block: Block, cues: list[Cue], opened) -> int | None:
+def split_concern(block: Block, cues: list[Cue], opened: Opening | None) -> int | None:
     """Where a recommendation lead-in starts inside a cause-of-concern paragraph."""
     lead = next((c for c in cues if c.rule == "rec-lead-in-coc"), None)
-    if lead and lead.start > 20 and opened and opened[0] == "cause_of_concern":
+    if lead and lead.start > 20 and opened and opened.kind == "cause_of_concern":
         return lead.start
     return None
 
 
 def add_concern_and_recommendation(blocks, cues, index, ctx, split) -> int:
     """A paragraph holding a concern and the lead-in of its recommendation."""
-    # tracker.py imports this module, so it is imported here, once loaded
-    from .tracker import take_status
 
     block = blocks[index]
     concern_text = block.text[:split]

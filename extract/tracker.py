@@ -7,13 +7,8 @@ quoted item, the kind a tracker sentence names, and tracker tables, whose
 columns are found by their header names and whose rows may run on over a page
 break.
 
-Layering: extract/items.py is the base. It holds the shared data classes (Cue,
-Item, Context), the walk and the inspection logic, and this module imports them
-from it at the top. items.py calls back into this module only from inside its
-functions (walk, add_concern_and_recommendation, update_context,
-start_in_section), so neither module imports the other while it is still
-loading. status_from stays in items.py: any report's item ends at a status
-sentence (continues_item), not only a tracker's.
+The data classes and cue helpers it shares with extract/items.py come from
+extract/cues.py; items.py imports this module at its top, as a step of the walk.
 """
 
 from __future__ import annotations
@@ -21,15 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .items import (
+from .blocks import Block
+from .cues import (
     KINDS,
     Context,
     Item,
+    blocks_to_cues_of_texts,
     clean_text,
     label_number,
     status_from,
 )
-from .layout import Block
 
 # --- statuses and kinds -----------------------------------------------------------
 
@@ -201,8 +197,6 @@ def split_commentary(text: str) -> tuple[str, str | None]:
     they give. A status sentence ("This recommendation has been addressed and
     archived.") or a sentence of the force's progress, printed straight after
     the item in the same paragraph, ends the item."""
-    from .items import blocks_to_cues_of_texts
-
     closing = quotation_end(text)
     if closing is not None:
         # “The constabulary should …” Work on this has not yet started.
