@@ -331,7 +331,9 @@ def _resolve_force(db_path, typed):
 # --- status --------------------------------------------------------------------
 
 
-def _record(db_path, item_id, field_name, value, note, effective=None, force=None):
+def _record(
+    db_path, item_id, field_name, value, note, effective=None, force=None, analyst=None
+):
     """Record an analyst's change and print the item's new state."""
     from pathlib import Path
 
@@ -348,8 +350,9 @@ def _record(db_path, item_id, field_name, value, note, effective=None, force=Non
     try:
         db = open_register(db_path)
         item = record_change(
-            db, item_id, field_name, value, note=note, effective=effective, force=force
-        )
+            db, item_id, field_name, value, note=note, effective=effective,
+            force=force, analyst=analyst,
+        )  # fmt: skip
     except AmbiguousItem as exc:
         prefix, ids = exc.args
         raise click.ClickException(
@@ -381,6 +384,26 @@ date_option = click.option(
 )
 
 
+def default_analyst() -> str | None:
+    """Who is making a change when --analyst is not given: $HMIC_ANALYST (read
+    by click), else the login name ($USER), else None."""
+    import os
+
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        return None
+
+
+analyst_option = click.option(
+    "--analyst",
+    envvar="HMIC_ANALYST",
+    default=default_analyst,
+    show_default="$HMIC_ANALYST, else $USER",
+    help="Who makes the change; kept in the history.",
+)
+
+
 @cli.command()
 @click.argument("item_id")
 @click.argument("status", metavar="STATUS")
@@ -388,7 +411,8 @@ date_option = click.option(
 @date_option
 @force_option
 @register_db_option
-def status(item_id, status, note, effective, force, db_path):
+@analyst_option
+def status(item_id, status, note, effective, force, db_path, analyst):
     """Set an item's status (or its RAG grade: red, amber, green) as an analyst.
 
     STATUS is open, in_progress, pending_sign_off, closed or superseded, or a
@@ -407,7 +431,7 @@ def status(item_id, status, note, effective, force, db_path):
         field_name, value = word_to_field(status)
     except UnknownStatus as exc:
         raise click.ClickException(str(exc)) from exc
-    _record(db_path, item_id, field_name, value, note, effective, force)
+    _record(db_path, item_id, field_name, value, note, effective, force, analyst)
 
 
 # --- owner ---------------------------------------------------------------------
@@ -420,14 +444,15 @@ def status(item_id, status, note, effective, force, db_path):
 @date_option
 @force_option
 @register_db_option
-def owner(item_id, name, note, effective, force, db_path):
+@analyst_option
+def owner(item_id, name, note, effective, force, db_path, analyst):
     """Set who owns an item; earlier owners stay in the history.
 
     \b
     Example:
         hmic owner 1c3ec66a71e870c7 "Head of Public Protection"
     """
-    _record(db_path, item_id, "owner", name, note, effective, force)
+    _record(db_path, item_id, "owner", name, note, effective, force, analyst)
 
 
 # --- target --------------------------------------------------------------------
@@ -440,7 +465,8 @@ def owner(item_id, name, note, effective, force, db_path):
 @date_option
 @force_option
 @register_db_option
-def target(item_id, target_date, note, effective, force, db_path):
+@analyst_option
+def target(item_id, target_date, note, effective, force, db_path, analyst):
     """Set an item's target date (YYYY-MM-DD); each revision stays in the history.
 
     A date before the item's publication is refused.
@@ -449,7 +475,9 @@ def target(item_id, target_date, note, effective, force, db_path):
     Example:
         hmic target 1c3ec66a71e870c7 2018-03-31 --note "new custody IT in March"
     """
-    _record(db_path, item_id, "target_date", target_date, note, effective, force)
+    _record(
+        db_path, item_id, "target_date", target_date, note, effective, force, analyst
+    )
 
 
 # --- note and evidence -----------------------------------------------------------
@@ -461,14 +489,15 @@ def target(item_id, target_date, note, effective, force, db_path):
 @date_option
 @force_option
 @register_db_option
-def note(item_id, text, effective, force, db_path):
+@analyst_option
+def note(item_id, text, effective, force, db_path, analyst):
     """Add a dated line to an item's notes; it is kept in the history too.
 
     \b
     Example:
         hmic note 1c3ec66a "Discussed at the vulnerability board"
     """
-    _record(db_path, item_id, "notes", text, None, effective, force)
+    _record(db_path, item_id, "notes", text, None, effective, force, analyst)
 
 
 @cli.command()
@@ -477,14 +506,15 @@ def note(item_id, text, effective, force, db_path):
 @date_option
 @force_option
 @register_db_option
-def evidence(item_id, text, effective, force, db_path):
+@analyst_option
+def evidence(item_id, text, effective, force, db_path, analyst):
     """Record what shows an item done (closure evidence), with its date.
 
     \b
     Example:
         hmic evidence 1c3ec66a "Audit of 300 DASH forms, May 2017: 98% complete"
     """
-    _record(db_path, item_id, "closure_evidence", text, None, effective, force)
+    _record(db_path, item_id, "closure_evidence", text, None, effective, force, analyst)
 
 
 # --- backup --------------------------------------------------------------------
@@ -529,7 +559,7 @@ def backup(db_path, to_path):
 
 @cli.group()
 def item():
-    """Correct what the extractor read: add a missed item, edit a text, reject one.
+    """Correct what the extractor read: add, edit, confirm or reject an item.
 
     Each correction is kept in status_history (who and why) and survives
     `hmic ingest --reextract`.
@@ -580,7 +610,8 @@ def _correct(db_path, action):
 @click.option("--number", default=None, help="Its number as printed, if any.")
 @reason_option
 @register_db_option
-def item_add(report_id, kind, text, page, number, reason, db_path):
+@analyst_option
+def item_add(report_id, kind, text, page, number, reason, db_path, analyst):
     """Add an item the extractor missed to REPORT_ID; print its id.
 
     \b
@@ -593,7 +624,7 @@ def item_add(report_id, kind, text, page, number, reason, db_path):
     item_id = _correct(
         db_path,
         lambda db: add_item(db, report_id, kind=kind, text=text, page=page,
-                            number=number, reason=reason),
+                            number=number, reason=reason, analyst=analyst),
     )  # fmt: skip
     click.echo(item_id)
 
@@ -603,7 +634,8 @@ def item_add(report_id, kind, text, page, number, reason, db_path):
 @click.option("--text", required=True, help="The item's words, corrected.")
 @reason_option
 @register_db_option
-def item_edit(item_id, text, reason, db_path):
+@analyst_option
+def item_edit(item_id, text, reason, db_path, analyst):
     """Correct ITEM_ID's text (cut off, run on); the printing stays as printed.
 
     \b
@@ -612,15 +644,39 @@ def item_edit(item_id, text, reason, db_path):
     """
     from pipeline.register import edit_item
 
-    row = _correct(db_path, lambda db: edit_item(db, item_id, text, reason=reason))
+    row = _correct(
+        db_path,
+        lambda db: edit_item(db, item_id, text, reason=reason, analyst=analyst),
+    )
     click.echo(row["id"])
+
+
+@item.command("confirm")
+@click.argument("item_id")
+@reason_option
+@register_db_option
+@analyst_option
+def item_confirm(item_id, reason, db_path, analyst):
+    """Say ITEM_ID is read right as it stands: it leaves `hmic review`.
+
+    \b
+    Example:
+        hmic item confirm 1c3ec66a --reason "checked against p. 12"
+    """
+    from pipeline.register import confirm_item
+
+    row = _correct(
+        db_path, lambda db: confirm_item(db, item_id, reason=reason, analyst=analyst)
+    )
+    click.echo(f"{row['id']} confirmed")
 
 
 @item.command("reject")
 @click.argument("item_id")
 @click.option("--reason", required=True, help="Why it is not an item.")
 @register_db_option
-def item_reject(item_id, reason, db_path):
+@analyst_option
+def item_reject(item_id, reason, db_path, analyst):
     """Mark ITEM_ID as not an item (the extractor invented it); it stays, hidden.
 
     \b
@@ -629,7 +685,9 @@ def item_reject(item_id, reason, db_path):
     """
     from pipeline.register import reject_item
 
-    row = _correct(db_path, lambda db: reject_item(db, item_id, reason=reason))
+    row = _correct(
+        db_path, lambda db: reject_item(db, item_id, reason=reason, analyst=analyst)
+    )
     click.echo(f"{row['id']} rejected")
 
 
@@ -693,7 +751,8 @@ def import_tracker(db_path, file_path, force, sheet, mappings):
 @register_db_option
 @click.option("--confirm", "confirm_id", type=int, help="Confirm link ID: one item.")
 @click.option("--split", "split_id", type=int, help="Split link ID: two items.")
-def review_links(db_path, confirm_id, split_id):
+@analyst_option
+def review_links(db_path, confirm_id, split_id, analyst):
     """List the links de-duplication was unsure about, or confirm or split one.
 
     \b
@@ -718,9 +777,9 @@ def review_links(db_path, confirm_id, split_id):
     db = open_register(db_path)
     try:
         if confirm_id is not None:
-            link = confirm_link(db, confirm_id)
+            link = confirm_link(db, confirm_id, analyst=analyst)
         elif split_id is not None:
-            link = split_link(db, split_id)
+            link = split_link(db, split_id, analyst=analyst)
         else:
             link = None
     except UnknownLink as exc:
@@ -734,6 +793,186 @@ def review_links(db_path, confirm_id, split_id):
             f"  later   ({row['later_report']}): {row['later_text']}\n"
             f"  earlier ({row['earlier_report']}): {row['earlier_text']}"
         )
+
+
+# --- review --------------------------------------------------------------------
+
+
+@cli.command()
+@register_db_option
+@click.option("--confirm", "confirm_id", metavar="ITEM_ID", help="Item read right.")
+@click.option(
+    "--correct", "correct_id", metavar="ITEM_ID", help="Correct the item's text."
+)
+@click.option("--text", default=None, help="With --correct: the item's words.")
+@click.option("--reject", "reject_id", metavar="ITEM_ID", help="Not an item.")
+@click.option("--confirm-link", "link_id", type=int, help="Link ID joins one item.")
+@click.option("--split-link", "split_id", type=int, help="Link ID joins two items.")
+@click.option(
+    "--confirm-row", "row_id", type=int, help="Import row ID tracks its item."
+)
+@reason_option
+@analyst_option
+def review(
+    db_path, confirm_id, correct_id, text, reject_id, link_id, split_id, row_id,
+    reason, analyst,
+):  # fmt: skip
+    """List what the register was unsure of, or settle one entry.
+
+    Without an action, prints the review queue: items extraction was unsure
+    of (confidence under 0.5), links de-duplication was unsure about, items a
+    re-extract no longer finds, imported tracker rows not linked, and items
+    of placeholder reports; each entry names the option that settles it. The
+    actions call what `hmic item confirm|edit|reject` and `hmic review-links`
+    call, and record --analyst.
+
+    \b
+    Example:
+        hmic review
+        hmic review --reject 1c3ec66a --reason "a footnote, not an item"
+    """
+    from pathlib import Path
+
+    from pipeline import review as reviewing
+
+    chosen = {
+        "confirm": confirm_id, "correct": correct_id, "reject": reject_id,
+        "confirm-link": link_id, "split-link": split_id, "confirm-row": row_id,
+    }  # fmt: skip
+    chosen = {action: target for action, target in chosen.items() if target is not None}
+    if len(chosen) > 1:
+        raise click.UsageError(
+            f"give one action at a time, not {' and '.join('--' + a for a in chosen)}"
+        )
+    if text is not None and "correct" not in chosen:
+        raise click.UsageError("--text goes with --correct ITEM_ID")
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    if not chosen:
+        from pipeline.register import open_register
+
+        click.echo(
+            reviewing.queue_to_text(reviewing.review_queue(open_register(db_path))),
+            nl=False,
+        )
+        return
+    ((action, target),) = chosen.items()
+    done = _correct(
+        db_path,
+        lambda db: _review_act(
+            db, reviewing, action, str(target), text, reason, analyst
+        ),
+    )
+    click.echo(done)
+
+
+def _review_act(db, reviewing, action, target, text, reason, analyst):
+    """`review.act`, its own lookup errors as one Error line each."""
+    from pipeline.import_tracker import UnknownRow
+    from pipeline.register import UnknownLink
+
+    try:
+        return reviewing.act(
+            db, action, target, text=text, reason=reason, analyst=analyst
+        )
+    except UnknownLink as exc:
+        raise click.ClickException(f"link {exc.args[0]}: no such link") from exc
+    except UnknownRow as exc:
+        raise click.ClickException(
+            f"tracker row {exc.args[0]}: no such imported row"
+        ) from exc
+
+
+# --- forces --------------------------------------------------------------------
+
+
+@cli.group()
+def forces():
+    """The forces the register tracks: a national item applies to each of them.
+
+    While none is listed, the register tracks the force of every report it
+    holds; once one is listed, it tracks the listed forces.
+    """
+
+
+def _forces_register(db_path):
+    from pathlib import Path
+
+    from pipeline.register import open_register
+
+    if not Path(db_path).is_file():
+        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
+    return open_register(db_path)
+
+
+def _force_name(typed):
+    from pipeline.forces import UnknownForce, resolve_force
+
+    try:
+        return resolve_force(typed)
+    except UnknownForce as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@forces.command("track")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@register_db_option
+@analyst_option
+def forces_track(names, db_path, analyst):
+    """Track each NAME: national items apply to it, and to the others listed.
+
+    NAME is a force's name, alias or shortening ("Kent", "WMP", "the Met").
+
+    \b
+    Example:
+        hmic forces track Kent "West Mids"
+    """
+    from pipeline import tracking
+    from pipeline.register import now_iso
+
+    resolved = [_force_name(name) for name in names]
+    db = _forces_register(db_path)
+    for name in resolved:
+        added = tracking.track_force(db.conn, name, analyst=analyst, now=now_iso())
+        click.echo(f"{name}: {'tracked' if added else 'tracked already'}")
+
+
+@forces.command("untrack")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+@register_db_option
+def forces_untrack(names, db_path):
+    """Stop tracking each NAME; its history stays. With none left listed, the
+    register tracks the forces of its reports again.
+
+    \b
+    Example:
+        hmic forces untrack Kent
+    """
+    from pipeline import tracking
+
+    resolved = [_force_name(name) for name in names]
+    db = _forces_register(db_path)
+    for name in resolved:
+        removed = tracking.untrack_force(db.conn, name)
+        click.echo(f"{name}: {'untracked' if removed else 'was not listed'}")
+
+
+@forces.command("list")
+@register_db_option
+def forces_list(db_path):
+    """Print the forces the register tracks, one a line, and why.
+
+    \b
+    Example:
+        hmic forces list
+    """
+    from pipeline import tracking
+
+    db = _forces_register(db_path)
+    listed = tracking.listed_forces(db.conn)
+    why = "listed by an analyst" if listed else "a report of it is in the register"
+    for name in tracking.tracked_forces(db.conn):
+        click.echo(f"{name}\t{why}")
 
 
 # --- serve ---------------------------------------------------------------------

@@ -226,7 +226,10 @@ def add_item(
             "IS NOT NULL", [report_id]
         ).fetchone()[0]  # fmt: skip
         occ_id = _insert_occurrence(db, report_id, position, printing, item_id, None)
-        db["occurrences"].update(occ_id, {"added_by": analyst or "analyst"})
+        db["occurrences"].update(
+            occ_id, {"added_by": analyst or "analyst", "rule": "analyst"}
+        )
+        db["items"].update(item_id, {"reviewed_at": now})  # read by an analyst
         _refresh_origin(db, item_id)
         _correction(db, item_id, "added", text, None, reason, analyst, now)
     return item_id
@@ -250,7 +253,32 @@ def edit_item(
         item_id = resolve_item_id(db, item_id)
         old = db["items"].get(item_id)["text"]
         _correction(db, item_id, "text", text, old, reason, analyst, now)
-        db["items"].update(item_id, {"text": text, "updated_at": now})
+        db["items"].update(
+            item_id, {"text": text, "updated_at": now, "reviewed_at": now}
+        )
+    return db["items"].get(item_id)
+
+
+def confirm_item(
+    db: Database,
+    item_id: str,
+    *,
+    reason: str | None = None,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Say an item the extractor was unsure of (confidence under 0.5, a
+    placeholder report's, one a re-extract no longer finds) is right as it
+    stands; return the item row.
+
+    It leaves `hmic review` (`items.reviewed_at`), and the confirmation is a
+    history entry naming who and why; re-extraction does not undo it.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        item_id = resolve_item_id(db, item_id)
+        _correction(db, item_id, "confirmed", now[:10], None, reason, analyst, now)
+        db["items"].update(item_id, {"reviewed_at": now, "updated_at": now})
     return db["items"].get(item_id)
 
 

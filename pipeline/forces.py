@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from . import tracking
+
 FORCES_PATH = resources.files("extract").joinpath("data/forces.json")
 
 # How analysts shorten place names; each key is one word of a typed name.
@@ -128,15 +130,20 @@ def _or(names: list[str]) -> str:
 
 
 def tracked_forces(db_path: str | Path) -> list[str]:
-    """The forces whose reports the register at `db_path` holds, sorted."""
+    """The forces the register at `db_path` can speak for, sorted: those it
+    tracks (the analyst's list, `hmic forces track`) and those whose reports
+    it holds."""
     import sqlite3
 
     uri = f"file:{Path(db_path).resolve()}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
-        rows = conn.execute(
-            "SELECT DISTINCT force FROM reports WHERE force IS NOT NULL ORDER BY force"
-        ).fetchall()
-    return [row[0] for row in rows]
+        names = {row[0] for row in conn.execute(tracking.TRACKED_BY_REPORTS_SQL)}
+        listed = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'tracked_forces'"
+        ).fetchone()
+        if listed:  # a register migrated since the list was added
+            names.update(tracking.listed_forces(conn))
+    return sorted(names)
 
 
 def resolve_tracked_force(typed: str, tracked: list[str]) -> str:
@@ -146,7 +153,7 @@ def resolve_tracked_force(typed: str, tracked: list[str]) -> str:
     if name not in tracked:
         holds = _or(tracked) if tracked else "no force's reports"
         raise UnknownForce(
-            f"{typed!r} is {name}, and the register holds no report of it; "
-            f"it holds {holds}"
+            f"{typed!r} is {name}, and the register holds no report of it nor "
+            f"tracks it; it has {holds} (`hmic forces track NAME` adds one)"
         )
     return name

@@ -744,6 +744,38 @@ def _import_row(
     return result
 
 
+class UnknownRow(KeyError):
+    """No imported tracker row has this id."""
+
+
+def confirm_row(
+    db: Database, row_id: int, *, analyst: str | None = None, now: str | None = None
+) -> dict:
+    """An analyst says an imported row listed for review tracks the item it
+    was linked to (an unsure link, or the new item it made): it becomes
+    `linked`, its reason naming who confirmed it; return the row.
+
+    Raises UnknownRow for an id no row has, ValueError for a row that is not
+    waiting for review (linked already, or refused: nothing to confirm).
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        row = db.execute(
+            "SELECT outcome, reason FROM import_rows WHERE id = ?", [row_id]
+        ).fetchone()
+        if row is None:
+            raise UnknownRow(row_id)
+        if row[0] != "review":
+            raise ValueError(
+                f"tracker row {row_id} is {row[0]}, not waiting for review"
+            )
+        reason = (
+            f"{row[1] or 'review'}; confirmed by {analyst or 'an analyst'} {now[:10]}"
+        )
+        db["import_rows"].update(row_id, {"outcome": "linked", "reason": reason})
+    return db["import_rows"].get(row_id)
+
+
 def row_to_force(typed: str | None) -> str | None:
     """The register's name for a Force cell ("WMP"), or BadCell saying why."""
     from .forces import UnknownForce, resolve_force

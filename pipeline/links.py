@@ -8,6 +8,7 @@ from .database import Database
 from .printings import (
     _insert_item,
     _refresh_origin,
+    refresh_confidence,
 )
 from .store import (
     UnknownLink,
@@ -47,19 +48,31 @@ def _get_link(db: Database, link_id: int) -> dict:
         raise UnknownLink(link_id) from exc
 
 
-def confirm_link(db: Database, link_id: int) -> dict:
-    """Mark a link as right: the two printings are one item."""
+def confirm_link(
+    db: Database, link_id: int, *, analyst: str | None = None, now: str | None = None
+) -> dict:
+    """Mark a link as right: the two printings are one item. `analyst` (who)
+    and the time are kept on the link."""
+    now = now or now_iso()
     with write_transaction(db):
         _get_link(db, link_id)
-        db["links"].update(link_id, {"confirmed": 1})
+        db["links"].update(
+            link_id, {"confirmed": 1, "reviewed_by": analyst, "reviewed_at": now}
+        )
     return db["links"].get(link_id)
 
 
-def split_link(db: Database, link_id: int, now: str | None = None) -> dict:
+def split_link(
+    db: Database,
+    link_id: int,
+    now: str | None = None,
+    *,
+    analyst: str | None = None,
+) -> dict:
     """Undo a link: the linked printing becomes an item of its own.
 
     The link stays (confirmed = 0) pointing from the new item to the old one,
-    and later ingests keep them apart.
+    and later ingests keep them apart; `analyst` and the time are kept on it.
     """
     now = now or now_iso()
     with write_transaction(db):
@@ -74,7 +87,12 @@ def split_link(db: Database, link_id: int, now: str | None = None) -> dict:
         for item_id in (link["from_item_id"], new_id):
             _refresh_origin(db, item_id)
             refresh_item(db, item_id, now)
-        db["links"].update(link_id, {"from_item_id": new_id, "confirmed": 0})
+        refresh_confidence(db, item_ids=(link["from_item_id"], new_id))
+        db["links"].update(
+            link_id,
+            {"from_item_id": new_id, "confirmed": 0, "reviewed_by": analyst,
+             "reviewed_at": now},
+        )  # fmt: skip
     return db["links"].get(link_id)
 
 

@@ -208,7 +208,7 @@ def _track_per_force(db: Database) -> None:
     # force when it has one. An entry left without a force still applies to
     # every force, as every entry did before, so nothing recorded changes
     # meaning for a register that tracks one force.
-    from .tracking import APPLIES_SQL
+    from .tracking import APPLIES_BY_REPORTS_SQL as APPLIES_SQL
 
     db.execute("ALTER TABLE status_history ADD COLUMN force TEXT")
     db.execute(
@@ -283,6 +283,57 @@ def _analyst_corrections(db: Database) -> None:
     db.execute("ALTER TABLE items ADD COLUMN rejected_at TEXT")
 
 
+def _confidence(db: Database) -> None:
+    # Extraction says how sure it is of each item (contract §1 `confidence`,
+    # under 0.5 for a weak cue or a guessed end) and by which rule; the register
+    # keeps both per printing, an item's lowest in `items.confidence`, and when
+    # an analyst confirmed or corrected it, so `hmic review` lists it until then.
+    # Registers loaded before have no figure (null) until `hmic ingest --reextract`.
+    db.execute("ALTER TABLE occurrences ADD COLUMN confidence REAL")
+    db.execute("ALTER TABLE occurrences ADD COLUMN rule TEXT")
+    # Who the printing addresses and its deadline wording, when the extractor
+    # reads them itself (issue 16), so the register need not re-read the text.
+    db.execute("ALTER TABLE occurrences ADD COLUMN addressee TEXT")
+    db.execute("ALTER TABLE occurrences ADD COLUMN deadline_text TEXT")
+    db.execute("ALTER TABLE items ADD COLUMN confidence REAL")
+    db.execute("ALTER TABLE items ADD COLUMN reviewed_at TEXT")
+    db.execute("CREATE INDEX items_confidence ON items(confidence)")
+
+
+def _tracked_forces(db: Database) -> None:
+    # The forces the analyst says the register tracks (`hmic forces track`);
+    # while it is empty, the register tracks the forces of its reports.
+    db.execute(
+        "CREATE TABLE tracked_forces (force TEXT PRIMARY KEY, added_at TEXT, "
+        "added_by TEXT)"
+    )
+
+
+def _link_reviewers(db: Database) -> None:
+    # Who confirmed or split a link, and when, as every other analyst change.
+    db.execute("ALTER TABLE links ADD COLUMN reviewed_by TEXT")
+    db.execute("ALTER TABLE links ADD COLUMN reviewed_at TEXT")
+
+
+def _reread_addressees(db: Database) -> None:
+    # "Within six months, the Home Office, working with the NPCC lead and the
+    # CPS, should …" had no addressee, so it counted as a force's own item;
+    # read every item's addressee again, past lead-ins, deadlines and partners,
+    # preferring what extraction read for its first printing, when it did.
+    from .dedupe import text_to_addressee
+
+    rows = db.execute(
+        "SELECT id, text, first_published, (SELECT o.addressee FROM occurrences "
+        "AS o WHERE o.item_id = items.id AND o.addressee IS NOT NULL "
+        "ORDER BY o.rowid LIMIT 1) FROM items"
+    ).fetchall()
+    for item_id, text, published, extracted in rows:
+        db.execute(
+            "UPDATE items SET addressee = ? WHERE id = ?",
+            [extracted or text_to_addressee(text, published), item_id],
+        )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
@@ -293,6 +344,10 @@ MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (7, "placeholder reports for what trackers quote", _placeholder_reports),
     (8, "import_rows: rows of a force's tracker spreadsheet", _import_rows),
     (9, "analysts' corrections: added printings, rejected items", _analyst_corrections),
+    (10, "extraction's confidence and rule; items reviewed", _confidence),
+    (11, "tracked_forces: the forces the analyst says are tracked", _tracked_forces),
+    (12, "links.reviewed_by/reviewed_at: who reviewed a link", _link_reviewers),
+    (13, "addressees read past long lead-ins", _reread_addressees),
 ]
 
 

@@ -53,6 +53,7 @@ def _load_printings(
     _set_parents(db, report_id, items, item_ids)
     if report.get("kind") == "tracker":
         _link_superseded(db, items, item_ids, now)
+    refresh_confidence(db, report_id)
     return new_items, linked
 
 
@@ -105,8 +106,8 @@ def _insert_item(
             "id": item_id,
             "kind": printing["kind"],
             "text": printing["text"],
-            "addressee": dedupe.text_to_addressee(printing["text"]),
-            **deadline_columns(printing["text"], published),
+            "addressee": printing_addressee(printing),
+            **deadline_columns(printing["text"], published, printing.get("deadline")),
             "status": "open",
             "first_report_id": origin,
             "first_published": published,
@@ -164,9 +165,52 @@ def _insert_occurrence(
             "source_report": printing.get("source_report"),
             "status_printed": printing.get("status"),
             "match_score": round(match.score, 1) if match else 100.0,
+            **extracted_columns(printing),
         }
     )
     return occ_id
+
+
+def extracted_columns(printing: dict) -> dict:
+    """What extraction said of a printing beyond contract §1's fields, as
+    `occurrences` columns: its `confidence` and `rule`, and its `addressee`
+    and `deadline` wording when the extractor reads them (null otherwise)."""
+    return {
+        "confidence": printing.get("confidence"),
+        "rule": printing.get("rule"),
+        "addressee": printing.get("addressee"),
+        "deadline_text": printing.get("deadline"),
+    }
+
+
+def printing_addressee(printing: dict) -> str | None:
+    """Who the printing asks to act: the extractor's `addressee` when it gives
+    one (issue 16: reading it is extraction), else read from the text."""
+    if printing.get("addressee"):
+        return printing["addressee"]
+    return dedupe.text_to_addressee(printing["text"])
+
+
+def refresh_confidence(
+    db: Database, report_id: str | None = None, item_ids: tuple[str, ...] = ()
+) -> None:
+    """Set `items.confidence` of the report's items (or of `item_ids`) to the
+    lowest of their printings the extractor still finds: one weak reading puts
+    the item in front of an analyst (`hmic review`) until they confirm or
+    correct it."""
+    lowest = (
+        "UPDATE items SET confidence = (SELECT min(o.confidence) FROM occurrences "
+        "AS o WHERE o.item_id = items.id AND o.missing_since IS NULL "
+        "AND o.added_by IS NULL) "
+    )
+    if report_id is not None:
+        db.execute(
+            f"{lowest} WHERE id IN (SELECT item_id FROM occurrences "
+            "WHERE report_id = ?)",
+            [report_id],
+        )
+    for item_id in item_ids:
+        db.execute(f"{lowest} WHERE id = ?", [item_id])
 
 
 _ORIGIN_ORDER = (
@@ -183,7 +227,8 @@ def _refresh_origin(db: Database, item_id: str) -> None:
     """
     row = db.execute(
         "SELECT occurrences.id, occurrences.report_id, reports.published, "
-        "occurrences.text, reports.kind FROM occurrences JOIN reports ON "
+        "occurrences.text, reports.kind, occurrences.addressee, "
+        "occurrences.deadline_text FROM occurrences JOIN reports ON "
         f"reports.id = occurrences.report_id WHERE item_id = ? {_ORIGIN_ORDER} "
         "LIMIT 1",
         [item_id],
@@ -195,13 +240,18 @@ def _refresh_origin(db: Database, item_id: str) -> None:
     if row and row[4] == "tracker" and placeholder:
         return  # only trackers print it: it stays the quoted report's
     if row:
-        row = (*row[:3], analyst_text(db, item_id) or row[3])
+        corrected = analyst_text(db, item_id)
+        text = corrected or row[3]
+        # The extractor's wording for the printing, unless an analyst rewrote it.
+        printed = {"text": text} if corrected else {
+            "text": text, "addressee": row[5], "deadline": row[6]}  # fmt: skip
         db.execute(
             "UPDATE items SET first_report_id = ?, first_published = ?, text = ?, "
-            "deadline_text = ?, deadline_date = ? "
+            "addressee = ?, deadline_text = ?, deadline_date = ? "
             "WHERE id = ? AND (first_report_id IS NOT ? OR text IS NOT ?)",
-            [row[1], row[2], row[3], *deadline_columns(row[3], row[2]).values(),
-             item_id, row[1], row[3]],
+            [row[1], row[2], text, printing_addressee(printed),
+             *deadline_columns(text, row[2], printed.get("deadline")).values(),
+             item_id, row[1], text],
         )  # fmt: skip
         if placeholder:
             _drop_empty_placeholders(db)
@@ -222,10 +272,16 @@ def _drop_empty_placeholders(db: Database) -> None:
     )
 
 
-def deadline_columns(text: str, published: str | None) -> dict[str, str | None]:
+def deadline_columns(
+    text: str, published: str | None, printed: str | None = None
+) -> dict[str, str | None]:
     """`deadline_text` and `deadline_date` of an item printed in a report of
-    `published`: "Within six months" counts from its first publication."""
-    deadline = text_to_deadline(text, published)
+    `published`: "Within six months" counts from its first publication.
+
+    `printed` is the deadline wording the extractor read ("By 31 March 2024"),
+    used in place of re-reading `text` when it is given (issue 16).
+    """
+    deadline = text_to_deadline(printed or text, published)
     return {
         "deadline_text": deadline.text if deadline else None,
         "deadline_date": deadline.due.isoformat()

@@ -9,6 +9,8 @@ from .database import Database
 from .printings import (
     _load_printings,
     _record_printed_status,
+    extracted_columns,
+    refresh_confidence,
 )
 from .store import (
     Loaded,
@@ -54,6 +56,7 @@ def _reextract(
             document["items"][index], now,
         )  # fmt: skip
     missing = _flag_missing(db, report_id, {o["id"] for o in pairs.values()}, now)
+    refresh_confidence(db, report_id)
     return Loaded(report_id, "reextracted", None, new_items, linked, missing)
 
 
@@ -97,6 +100,7 @@ def _update_occurrence(db: Database, occ: dict, index: int, printing: dict) -> N
             "source_report": printing.get("source_report"),
             "status_printed": printing.get("status"),
             "missing_since": None,
+            **extracted_columns(printing),  # the new extractor's confidence
         },
     )
     db.execute("UPDATE items SET missing_since = NULL WHERE id = ?", [occ["item_id"]])

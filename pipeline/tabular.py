@@ -56,6 +56,7 @@ class Register:
     occurrences: pd.DataFrame
     history: pd.DataFrame
     force: str | None = None  # whose statuses `items` holds (None: anyone's newest)
+    listed: tuple[str, ...] = ()  # the forces an analyst listed as tracked, if any
 
 
 # --- reading -------------------------------------------------------------------
@@ -71,6 +72,7 @@ def read_register(db_path: str | Path) -> Register:
     uri = f"file:{Path(db_path).resolve()}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         tables = {name: _read_table(conn, name) for name in COLUMNS}
+        listed = _listed_forces(conn)
     items = tables["items"]
     rejected = set(items.loc[items["rejected_at"].notna(), "id"])
     keep = {
@@ -83,7 +85,16 @@ def read_register(db_path: str | Path) -> Register:
         items=items[keep["items"]],
         occurrences=tables["occurrences"][keep["occurrences"]],
         history=tables["status_history"][keep["status_history"]],
+        listed=listed,
     )
+
+
+def _listed_forces(conn: sqlite3.Connection) -> tuple[str, ...]:
+    if not conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = 'tracked_forces'"
+    ).fetchone():
+        return ()  # a register from before the list (migration 11)
+    return tuple(row[0] for row in conn.execute("select force from tracked_forces"))
 
 
 def _read_table(conn: sqlite3.Connection, name: str) -> pd.DataFrame:
@@ -123,8 +134,10 @@ def filter_register(
 
     - force: items printed in a report of that force (case-insensitive) or in a
       national report (no force), since national recommendations are addressed
-      to every force; their status, RAG, owner and target date become that
-      force's (`for_force`), before the status filter reads them.
+      to every force the register tracks (all, unless the analyst listed the
+      tracked forces and this is not one of them); their status, RAG, owner
+      and target date become that force's (`for_force`), before the status
+      filter reads them.
     - kinds, statuses: the item's kind and current status (a missing status is open).
     - since: items printed in a report published on or after the date, or with
       a status_history entry dated on or after it.
@@ -135,7 +148,10 @@ def filter_register(
     items = register.items
     if force:
         reports = register.reports
-        wanted = reports["force"].isna() | (
+        tracked = not register.listed or force.casefold() in {
+            name.casefold() for name in register.listed
+        }
+        wanted = (reports["force"].isna() & tracked) | (
             reports["force"].astype(str).str.casefold() == force.casefold()
         )
         items = items[items["id"].isin(_items_in_reports(register, reports[wanted]))]
@@ -226,7 +242,7 @@ def register_as_of(register: Register, day: date, force: str | None = None) -> R
     items = register.items[register.items["id"].isin(occurrences["item_id"])]
     items = _fields_from_history(items, history)
     return Register(reports=reports, items=items, occurrences=occurrences,
-                    history=history)  # fmt: skip
+                    history=history, listed=register.listed)  # fmt: skip
 
 
 def _fields_from_history(items: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:

@@ -2,11 +2,13 @@
 
 An item applies to the force of every report that prints it (the inspected
 force, or the force whose tracker quotes it); an item printed in a national
-report applies to every force the register tracks, that is every force whose
-reports it holds. Status, RAG, owner and target date are kept per (item,
-force) in `status_history.force`: a force's value is its newest entry for
-that force, or for no force (an entry made before per-force tracking, which
-applied to them all), ordered as `register.refresh_item` orders them.
+report applies to every force the register tracks: the forces an analyst has
+listed (`hmic forces track NAME`, table `tracked_forces`), or, while that list
+is empty, every force whose reports it holds. Status, RAG, owner and target
+date are kept per (item, force) in `status_history.force`: a force's value is
+its newest entry for that force, or for no force (an entry made before
+per-force tracking, which applied to them all), ordered as
+`register.refresh_item` orders them.
 
 An item addressed to another body (the Home Office, the College of Policing,
 the NPCC, police and crime commissioners, HMICFRS …) is kept and shown to
@@ -20,20 +22,37 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from .dedupe import text_to_addressee
+
 FIELDS = ("status", "rag", "owner", "target_date")
 
-TRACKED_SQL = "SELECT DISTINCT force FROM reports WHERE force IS NOT NULL"
-APPLIES_SQL = f"""
+TRACKED_BY_REPORTS_SQL = "SELECT DISTINCT force FROM reports WHERE force IS NOT NULL"
+TRACKED_SQL = (
+    "SELECT force FROM tracked_forces UNION "
+    f"{TRACKED_BY_REPORTS_SQL} AND NOT EXISTS (SELECT 1 FROM tracked_forces)"
+)
+"""The forces the register tracks: the analyst's list, else its reports' forces."""
+
+
+def applies_sql(tracked_sql: str = TRACKED_SQL) -> str:
+    """(item_id, force) for every force an item applies to: its reports' forces,
+    and for a printing in a national report every force of `tracked_sql`."""
+    return f"""
 SELECT DISTINCT occurrences.item_id, reports.force
 FROM occurrences JOIN reports ON reports.id = occurrences.report_id
 WHERE reports.force IS NOT NULL
 UNION
 SELECT DISTINCT occurrences.item_id, tracked.force
 FROM occurrences JOIN reports ON reports.id = occurrences.report_id
-JOIN ({TRACKED_SQL}) AS tracked
+JOIN ({tracked_sql}) AS tracked
 WHERE reports.force IS NULL
 """
-"""(item_id, force) for every force an item applies to."""
+
+
+APPLIES_SQL = applies_sql()
+APPLIES_BY_REPORTS_SQL = applies_sql(TRACKED_BY_REPORTS_SQL)
+"""(item_id, force) for every force an item applies to; migration 6 uses the
+second, from before the analyst could list the tracked forces."""
 
 # Bodies other than a force that HMIC recommendations are addressed to.
 _OTHER_BODIES = re.compile(
@@ -56,8 +75,10 @@ _LEAD_CHARS = 160
 def is_for_information(addressee: str | None, text: str | None = None) -> bool:
     """True when the item is addressed to a body other than a force.
 
-    Reads `addressee` (as register.py found it: "The Home Office"), or the
-    start of `text` when there is none. A force named beside another body
+    Reads `addressee` (as extraction or pipeline/dedupe.py found it: "The
+    Home Office"), or who `text` addresses when there is none, past a lead-in,
+    a deadline and partners ("Within six months, the Home Office, working
+    with the NPCC lead and the CPS, should"). A force named beside another body
     ("Chief constables and chief Crown prosecutors") keeps it the force's.
 
     >>> is_for_information("The College of Policing")
@@ -65,7 +86,7 @@ def is_for_information(addressee: str | None, text: str | None = None) -> bool:
     >>> is_for_information("Norfolk County Council and Norfolk Constabulary")
     False
     """
-    who = addressee or _lead(text or "")
+    who = addressee or text_to_addressee(text or "") or _lead(text or "")
     others = _OTHER_BODIES.findall(who)
     rest = _OTHER_BODIES.sub(" ", who)
     return bool(others) and not _FORCE_WORDS.search(rest)
@@ -80,8 +101,34 @@ def _lead(text: str, max_words: int = 14) -> str:
 
 
 def tracked_forces(conn) -> list[str]:
-    """The forces whose reports the register holds, sorted."""
+    """The forces the register tracks, sorted: the analyst's list
+    (`listed_forces`), or the forces whose reports it holds when that is empty."""
     return sorted(row[0] for row in conn.execute(TRACKED_SQL))
+
+
+def listed_forces(conn) -> list[str]:
+    """The forces an analyst has listed with `hmic forces track`, sorted."""
+    return [r[0] for r in conn.execute("SELECT force FROM tracked_forces ORDER BY 1")]
+
+
+def track_force(conn, force: str, *, analyst: str | None, now: str) -> bool:
+    """Add `force` (a name from extract/data/forces.json) to the tracked list;
+    False when it was there already. Commits."""
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO tracked_forces (force, added_at, added_by) "
+        "VALUES (?, ?, ?)",
+        [force, now, analyst],
+    )
+    conn.commit()
+    return cursor.rowcount == 1
+
+
+def untrack_force(conn, force: str) -> bool:
+    """Take `force` off the tracked list; False when it was not on it. Commits.
+    Its history stays: tracking it again shows it as it was."""
+    cursor = conn.execute("DELETE FROM tracked_forces WHERE force = ?", [force])
+    conn.commit()
+    return cursor.rowcount == 1
 
 
 def item_forces(conn, item_id: str) -> list[str]:

@@ -186,3 +186,41 @@ def test_note_and_evidence_fill_their_columns_and_the_history(db_path):
     assert fields[0][1] == "2017-05-04"
     result = hmic("note", item_id, "  ", "--db", db_path, ok=False)
     assert result.exit_code == 1 and "notes: give some text" in result.stderr
+
+
+# --- who made the change ---------------------------------------------------------
+
+
+def analysts(db_path, item_id) -> list[tuple]:
+    db = register.open_register(db_path)
+    return db.execute(
+        "SELECT field, value, analyst FROM status_history WHERE item_id = ? "
+        "AND source = 'analyst' ORDER BY id",
+        [item_id],
+    ).fetchall()
+
+
+def test_each_command_records_the_analyst_named(db_path):
+    item_id = item_id_of(db_path, "The force should ensure that calls")
+    hmic("status", item_id, "in_progress", "--analyst", "alice", "--db", db_path)
+    hmic("owner", item_id, "ACC Crime", "--analyst", "bob", "--db", db_path)
+    hmic("target", item_id, "2018-03-31", "--analyst", "carol", "--db", db_path)
+    hmic("note", item_id, "Board told", "--analyst", "dan", "--db", db_path)
+    hmic("evidence", item_id, "Audit done", "--analyst", "erin", "--db", db_path)
+    assert analysts(db_path, item_id) == [
+        ("status", "in_progress", "alice"),
+        ("owner", "ACC Crime", "bob"),
+        ("target_date", "2018-03-31", "carol"),
+        ("notes", "Board told", "dan"),
+        ("closure_evidence", "Audit done", "erin"),
+    ]
+
+
+def test_the_analyst_defaults_to_hmic_analyst_then_the_login_name(db_path, monkeypatch):
+    item_id = item_id_of(db_path, "The force should ensure that calls")
+    monkeypatch.delenv("HMIC_ANALYST", raising=False)
+    monkeypatch.setenv("USER", "frank")
+    hmic("status", item_id, "in_progress", "--db", db_path)
+    monkeypatch.setenv("HMIC_ANALYST", "grace")
+    hmic("status", item_id, "closed", "--db", db_path)
+    assert [a for _, _, a in analysts(db_path, item_id)] == ["frank", "grace"]

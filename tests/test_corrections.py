@@ -64,6 +64,8 @@ def correct_by_cli(db_path):
         "19",
         "--reason",
         "missed: two columns",
+        "--analyst",
+        "dana",
         "--db",
         db_path,
     )
@@ -125,7 +127,7 @@ def test_corrections_survive_reextract(db_path, calls_text):
         "SELECT page, added_by, position >= 1000000 FROM occurrences WHERE text = ?",
         [MISSED],
     ).fetchall()
-    assert added == [(19, "analyst", 1)]
+    assert added == [(19, "dana", 1)]  # who added it (--analyst)
 
 
 def test_an_edited_text_stays_when_another_report_repeats_the_item(db_path):
@@ -153,3 +155,172 @@ def test_bad_corrections_are_refused(db_path):
     result = CliRunner().invoke(cli, ["item", "reject", "nope", "--reason", "x",
                                       "--db", str(db_path)])  # fmt: skip
     assert result.exit_code == 1 and "nope: no such item" in result.stderr
+
+
+# --- extraction's confidence, and the review queue (hmic review) -----------------
+
+WEAK = (
+    "The force should review how it supervises investigations of stalking "
+    "and harassment so that"
+)  # a guessed end: cut mid-sentence
+STRONG = fx.CALLS_AFI_2015
+
+
+def weakly_read(weak_confidence=0.35) -> dict:
+    """PEEL 2015 with extraction's confidence and rule on each printing, one of
+    them weak (under 0.5)."""
+    doc = fx.peel_2015()
+    for printing in doc["items"]:
+        printing |= {"confidence": 0.9, "rule": "afi-label"}
+    doc["items"].append(
+        fx.item("area_for_improvement", None, WEAK, 22,
+                confidence=weak_confidence, rule="in-section-sentence")
+    )  # fmt: skip
+    return doc
+
+
+def queue_ids(db, section) -> list[str]:
+    from pipeline.review import review_queue
+
+    return [row["id"] for row in review_queue(db)[section]]
+
+
+def test_confidence_is_kept_and_weak_items_wait_for_an_analyst(tmp_path):
+    db = register.open_register(tmp_path / "register.db")
+    register.load_document(db, weakly_read(), now="2016-03-01T09:00:00+00:00")
+    found = ids(db)
+    weak, strong = found[WEAK], found[STRONG]
+    assert db["items"].get(weak)["confidence"] == 0.35
+    assert db["items"].get(strong)["confidence"] == 0.9
+    assert db.execute(
+        "SELECT confidence, rule FROM occurrences WHERE item_id = ?", [weak]
+    ).fetchone() == (0.35, "in-section-sentence")
+    assert queue_ids(db, "low_confidence") == [weak]
+
+    # A newer extractor reads it a little better, still under 0.5: kept, listed.
+    register.load_document(db, weakly_read(0.45), reextract=True,
+                           now="2026-12-01T09:00:00+00:00")  # fmt: skip
+    assert db["items"].get(weak)["confidence"] == 0.45
+    assert queue_ids(db, "low_confidence") == [weak]
+
+    result = hmic("review", "--confirm", weak[:8], "--reason", "checked p. 22",
+                  "--analyst", "bob", "--db", tmp_path / "register.db")  # fmt: skip
+    assert result.stdout == f"item {weak} confirmed\n"
+    db = register.open_register(tmp_path / "register.db")
+    assert queue_ids(db, "low_confidence") == []
+    assert db.execute(
+        "SELECT field, note, analyst FROM status_history WHERE item_id = ?", [weak]
+    ).fetchall() == [("confirmed", "checked p. 22", "bob")]
+    register.load_document(db, weakly_read(0.3), reextract=True,
+                           now="2026-12-02T09:00:00+00:00")  # fmt: skip
+    assert db["items"].get(weak)["confidence"] == 0.3  # the figure follows extraction
+    assert queue_ids(db, "low_confidence") == []  # the analyst's word stays
+
+
+def test_a_document_without_confidence_lists_nothing_as_weak(db_path):
+    db = register.open_register(db_path)
+    assert db.execute("SELECT count(*) FROM items WHERE confidence IS NOT NULL"
+                      ).fetchone() == (0,)  # fmt: skip
+    assert queue_ids(db, "low_confidence") == []
+
+
+@pytest.fixture
+def queue_path(tmp_path):
+    """A register with one entry of every kind the review queue lists."""
+    path = tmp_path / "register.db"
+    db = register.open_register(path)
+    register.load_document(db, weakly_read(), now="2016-03-01T09:00:00+00:00")
+    later = fx.peel_2016()
+    words = STRONG.split()
+    later["items"].append(
+        fx.item(
+            "area_for_improvement", "2", " ".join(words[: int(len(words) * 0.7)]), 30
+        )
+    )
+    register.load_document(db, later)  # an unsure link to the 2015 item
+    register.load_document(db, fx.tracker_2017())  # placeholders: EB, CP reports
+    gone = weakly_read()
+    gone["items"] = [i for i in gone["items"] if i["text"] != fx.MISSING_AFI_2015]
+    register.load_document(db, gone, reextract=True)  # one item now missing
+    db.execute(
+        "INSERT INTO import_rows (file_name, sheet, row, text, item_id, score, "
+        "outcome, reason, imported_at) VALUES ('wmp.xlsx', 'Tracker', 4, "
+        "'Improve call handling', ?, 78, 'review', 'unsure link (score 78)', "
+        "'2024-06-02')",
+        [ids(db)[STRONG]],
+    )
+    db.conn.commit()
+    db.conn.close()
+    return path
+
+
+def test_hmic_review_lists_every_section(queue_path):
+    out = hmic("review", "--db", queue_path).stdout
+    db = register.open_register(queue_path)
+    found = ids(db)
+    assert "Items extraction was unsure of (confidence under 0.5): 1\n" in out
+    assert f"  item {found[WEAK]} area_for_improvement (PEEL: Police" in out
+    assert "confidence 0.35, in-section-sentence" in out
+    # the 2016 repeat, and the tracker's "superseded by" to check
+    assert "Links de-duplication was unsure about: 2\n" in out
+    assert "(repeats, score 81.3)" in out and "(supersedes, score None)" in out
+    assert "Items a re-extract no longer finds: 1\n" in out
+    assert f"item {found[fx.MISSING_AFI_2015]} " in out
+    assert "Tracker rows not linked to an item: 1\n" in out
+    assert "(wmp.xlsx, Tracker row 4: unsure link (score 78))" in out
+    placeholders = db.execute(
+        "SELECT count(*) FROM items JOIN reports ON reports.id = "
+        "items.first_report_id WHERE reports.placeholder = 1"
+    ).fetchone()[0]
+    assert placeholders >= 2
+    assert f"Items of reports not yet ingested (placeholders): {placeholders}\n" in out
+
+
+def test_hmic_review_settles_each_entry_as_the_item_commands_do(queue_path):
+    from pipeline.review import review_queue
+
+    db = register.open_register(queue_path)
+    queue = review_queue(db)
+    link_id = queue["links"][0]["id"]
+    row_id = queue["tracker_rows"][0]["id"]
+    missing = queue["missing"][0]["id"]
+    placeholder = queue["placeholders"][0]["id"]
+    weak = queue["low_confidence"][0]["id"]
+    db.conn.close()
+
+    def review(*args):
+        return hmic("review", *args, "--analyst", "carol", "--db", queue_path).stdout
+
+    assert review("--correct", weak, "--text", WEAK + " victims are safe.") == (
+        f"item {weak} corrected\n")  # fmt: skip
+    assert review("--reject", missing, "--reason", "gone from the report") == (
+        f"item {missing} rejected\n")  # fmt: skip
+    assert review("--confirm", placeholder) == f"item {placeholder} confirmed\n"
+    assert review("--confirm-link", str(link_id)) == f"link {link_id} confirmed\n"
+    assert review("--confirm-row", str(row_id)) == f"tracker row {row_id} confirmed\n"
+    db = register.open_register(queue_path)
+    queue = review_queue(db)
+    assert queue["low_confidence"] == queue["missing"] == queue["tracker_rows"] == []
+    assert link_id not in [row["id"] for row in queue["links"]]
+    assert placeholder not in [row["id"] for row in queue["placeholders"]]
+    assert db["items"].get(weak)["text"] == WEAK + " victims are safe."
+    assert db["links"].get(link_id)["reviewed_by"] == "carol"
+    assert db["import_rows"].get(row_id)["outcome"] == "linked"
+    assert "confirmed by carol" in db["import_rows"].get(row_id)["reason"]
+    assert {row[0] for row in db.execute(
+        "SELECT analyst FROM status_history WHERE field IN "
+        "('text', 'rejected', 'confirmed')")} == {"carol"}  # fmt: skip
+
+
+def test_hmic_review_refuses_what_it_cannot_do(queue_path):
+    def refused(*args):
+        result = CliRunner().invoke(cli, ["review", *args, "--db", str(queue_path)])
+        assert result.exit_code != 0 and result.stdout == ""
+        return result.stderr
+
+    assert "give one action at a time" in refused("--confirm", "a", "--reject", "b")
+    assert "--text goes with --correct" in refused("--text", "x")
+    assert "say why the item is rejected" in refused("--reject", "nope")
+    assert "nope: no such item" in refused("--confirm", "nope")
+    assert "link 999: no such link" in refused("--confirm-link", "999")
+    assert "tracker row 999: no such imported row" in refused("--confirm-row", "999")

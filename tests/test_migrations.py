@@ -18,6 +18,9 @@ from pipeline.cli import cli
 FIXTURE = Path(__file__).parent / "fixtures" / "release-register.db"
 OLD_HISTORY = ("id", "item_id", "field", "value", "printed", "date", "source",
                "report_id", "note", "recorded_at", "analyst")  # fmt: skip
+OLD_LINKS = ("id", "from_item_id", "to_item_id", "from_occurrence_id",
+             "to_occurrence_id", "kind", "score", "confirmed",
+             "created_at")  # fmt: skip
 ANALYST_FIELDS = ("id", "status", "rag", "owner", "target_date", "notes",
                   "closure_evidence", "target_revisions")  # fmt: skip
 
@@ -40,7 +43,7 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
     return {
         "history": rows(path, f"SELECT {', '.join(OLD_HISTORY)} FROM status_history "
                         "ORDER BY id"),
-        "links": rows(path, "SELECT * FROM links ORDER BY id"),
+        "links": rows(path, f"SELECT {', '.join(OLD_LINKS)} FROM links ORDER BY id"),
         "items": rows(path, f"SELECT {', '.join(ANALYST_FIELDS)} FROM items "
                       "ORDER BY id"),
         "reports": rows(path, "SELECT id, title, published, force FROM reports "
@@ -98,6 +101,19 @@ def test_upgrade_gives_each_history_entry_its_force(old_register):
     }
     assert national == {"Kent Police": "in_progress",
                         "West Midlands Police": "in_progress"}  # fmt: skip
+
+
+def test_upgrade_adds_confidence_and_the_tracked_list_empty(old_register):
+    db = register.open_register(old_register)
+    # The old release kept no confidence: unknown, so nothing is listed as weak
+    # until a re-extract reads it; no force listed, so the reports' forces count.
+    assert db.execute("SELECT count(*), count(confidence), count(reviewed_at) "
+                      "FROM items").fetchone()[1:] == (0, 0)  # fmt: skip
+    assert db.execute("SELECT count(*) FROM tracked_forces").fetchone() == (0,)
+    assert db.execute("SELECT count(reviewed_by) FROM links").fetchone() == (0,)
+    from pipeline import tracking
+
+    assert tracking.tracked_forces(db.conn) == ["Kent Police", "West Midlands Police"]
 
 
 def test_a_failed_migration_leaves_the_file_as_it_was(old_register):

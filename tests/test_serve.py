@@ -1022,3 +1022,84 @@ def test_a_signed_in_analyst_confirms_splits_corrects_and_rejects(editable, regi
             "select text, rejected_at is not null from items where id = 'i-vul'"
         ).fetchone()
     assert item == (corrected, 1)
+
+
+def add_unsure_readings(db_path: Path) -> int:
+    """A weakly read item, a placeholder report's item, and an imported row
+    unsurely linked to an item; return that row's id."""
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute("update items set confidence = 0.3 where id = 'i-new'")
+        connection.execute(
+            "update occurrences set confidence = 0.3, rule = 'in-section-sentence' "
+            "where id = 'o3'"
+        )
+        connection.execute(
+            "insert into reports (id, content_hash, sha256, title, kind, "
+            "placeholder) values ('placeholder-eb', 'placeholder-eb', '', "
+            "'Everyone''s business', 'inspection', 1)"
+        )
+        connection.execute(
+            "insert into items (id, kind, text, status, first_report_id) values "
+            "('i-ph', 'recommendation', 'The force to review MARAC referrals.', "
+            "'open', 'placeholder-eb')"
+        )
+        row = connection.execute(
+            "insert into import_rows (file_name, sheet, row, text, item_id, score, "
+            "outcome, reason, imported_at) values ('kent.xlsx', 'Tracker', 9, "
+            "'Supervise DASH forms', 'i-dom', 78, 'review', "
+            "'unsure link (score 78)', '2024-06-02')"
+        ).lastrowid
+        connection.commit()
+    return row
+
+
+def test_the_review_queue_puts_weak_readings_in_front_and_settles_them(
+    editable, register
+):
+    db_path, _ = register
+    add_review_cases(db_path)
+    row_id = add_unsure_readings(db_path)
+    session = signed_in(editable)
+    page = session.run("GET", "/-/review").text
+    assert "Items extraction was unsure of (confidence under 0.5): 1" in page
+    assert "0.30" in page and "in-section-sentence" in page
+    assert "Items of reports not yet ingested (placeholders): 1" in page
+    assert "The force to review MARAC referrals." in page
+    assert "Tracker rows not linked to an item: 2" in page
+    # The weak reading is the first section, before the unsure links.
+    assert page.index("Items extraction was unsure of") < page.index(
+        "Links de-duplication was unsure about"
+    )
+
+    def act(**fields):
+        token = csrf_token(session.run("GET", "/-/review"))
+        response = session.run(
+            "POST", "/-/review/act", data={**fields, "csrftoken": token}
+        )
+        assert response.status_code == 302, response.text
+        return session.run("GET", response.headers["location"]).text
+
+    page = act(action="confirm", item_id="i-new", reason="read right, p. 2")
+    assert "Done: item i-new confirmed, by alice" in page
+    assert "Items extraction was unsure of (confidence under 0.5): 0" in page
+    page = act(action="confirm-row", row_id=str(row_id))
+    assert f"Done: tracker row {row_id} confirmed, by alice" in page
+    assert "Tracker rows not linked to an item: 1" in page
+    page = act(action="reject", item_id="i-ph", reason="not in the report")
+    assert "Items of reports not yet ingested (placeholders): 0" in page
+    page = act(action="confirm", link_id="7")
+    with closing(sqlite3.connect(db_path)) as connection:
+        history = connection.execute(
+            "select item_id, field, note, analyst from status_history "
+            "where source = 'analyst' order by id"
+        ).fetchall()
+        reviewed = connection.execute(
+            "select reviewed_by from links where id = 7").fetchone()  # fmt: skip
+        outcome = connection.execute(
+            "select outcome from import_rows where id = ?", [row_id]
+        ).fetchone()
+    assert history == [
+        ("i-new", "confirmed", "read right, p. 2", "alice"),
+        ("i-ph", "rejected", "not in the report", "alice"),
+    ]
+    assert reviewed == ("alice",) and outcome == ("linked",)

@@ -139,6 +139,16 @@ def test_college_of_policing_recommendation_is_for_information(db_path):
         (None, "To address this cause of concern, HMIC recommends the force should "
          "act.", False),
         (None, "Detainees should be able to shower every day.", False),
+        # a long lead-in: a deadline, then partners named beside the addressee
+        (None, "Within six months, the Home Office, working with the NPCC lead for "
+         "stalking and harassment and the CPS, should develop a single definition "
+         "of stalking.", True),
+        (None, "By 31 October 2023, the National Police Chiefs' Council, in "
+         "consultation with the College of Policing, should publish guidance.", True),
+        (None, "We recommend that, within three months, West Midlands Police, "
+         "working with the CPS, takes steps to reduce the backlog.", False),
+        (None, "By October 2020, chief constables should work with local "
+         "authorities and health partners to share information.", False),
     ],
 )  # fmt: skip
 def test_is_for_information(addressee, text, expected):
@@ -183,3 +193,94 @@ def test_xlsx_dates_are_dates(db_path, tmp_path):
     college = next(row for row in rows if row["text"] == COLLEGE)
     assert college["published"].date() == date(2017, 7, 5)
     assert college["deadline_date"].date() == date(2018, 1, 5)
+
+
+LONG_LEAD_IN = ("Within six months, the Home Office, working with the NPCC lead for "
+                "stalking and harassment and the CPS, should develop a single "
+                "definition of stalking that all agencies can use.")  # fmt: skip
+
+
+def test_a_long_lead_in_names_the_body_and_keeps_it_for_information(tmp_path):
+    db = register.open_register(tmp_path / "register.db")
+    stalking = stalking_2017()
+    stalking["items"].append(fx.item("recommendation", "2", LONG_LEAD_IN, 31))
+    for document in (stalking, kent_2023()):
+        register.load_document(db, document)
+    assert db.execute("SELECT addressee FROM items WHERE text = ?",
+                      [LONG_LEAD_IN]).fetchone() == ("the Home Office",)  # fmt: skip
+    assert forces_of(db, LONG_LEAD_IN)[KENT]["for_information"] is True
+
+
+def test_the_extractors_addressee_and_deadline_are_used_when_it_gives_them(tmp_path):
+    # Issue 16: reading them is extraction's; the register re-reads the text
+    # only for an extractor that does not say.
+    text = "Officers should be given training on stalking, as we set out above."
+    printing = fx.item("recommendation", "3", text, 32,
+                       addressee="The College of Policing",
+                       deadline="By 31 March 2018")  # fmt: skip
+    stalking = stalking_2017()
+    stalking["items"].append(printing)
+    db = register.open_register(tmp_path / "register.db")
+    for document in (stalking, kent_2023()):
+        register.load_document(db, document)
+    row = db.execute("SELECT addressee, deadline_text, deadline_date FROM items "
+                     "WHERE text = ?", [text]).fetchone()  # fmt: skip
+    assert row == ("The College of Policing", "By 31 March 2018", "2018-03-31")
+    assert forces_of(db, text)[KENT]["for_information"] is True
+
+
+# --- the forces the register tracks (hmic forces) ---------------------------------
+
+
+def forces_cli(db_path, *args, ok=True):
+    result = CliRunner().invoke(cli, ["forces", *args, "--db", str(db_path)])
+    assert (result.exit_code == 0) is ok, result.stderr
+    return result
+
+
+def test_by_default_the_register_tracks_the_forces_of_its_reports(db_path):
+    assert forces_cli(db_path, "list").stdout == (
+        f"{KENT}\ta report of it is in the register\n"
+        f"{fx.WMP}\ta report of it is in the register\n"
+    )
+
+
+def test_an_analyst_sets_the_forces_a_national_item_applies_to(db_path):
+    result = forces_cli(db_path, "track", "Kent", "GMP")
+    assert result.stdout == (f"{KENT}: tracked\n"
+                             "Greater Manchester Police: tracked\n")  # fmt: skip
+    assert forces_cli(db_path, "track", "kent").stdout == f"{KENT}: tracked already\n"
+    assert forces_cli(db_path, "list").stdout == (
+        f"Greater Manchester Police\tlisted by an analyst\n"
+        f"{KENT}\tlisted by an analyst\n"
+    )
+    db = register.open_register(db_path)
+    # The national item (printed only in a national report) applies to the
+    # listed forces, no longer to West Midlands; an item a force's own report
+    # or tracker prints is still that force's.
+    assert sorted(forces_of(db, COLLEGE)) == ["Greater Manchester Police", KENT]
+    assert sorted(forces_of(db, fx.CALLS_AFI_2015)) == [fx.WMP]
+    assert fx.WMP in forces_of(db, fx.EVERYONES_BUSINESS[0])  # WMP's tracker
+    register.record_change(db, item_id(db, COLLEGE), "status", "closed",
+                           force="Greater Manchester Police")  # fmt: skip
+    assert forces_of(db, COLLEGE)["Greater Manchester Police"]["status"] == "closed"
+    assert forces_of(db, COLLEGE)[KENT]["status"] == "open"
+    # An export for Greater Manchester: the register tracks it, so its
+    # national items are there, though it holds none of its reports.
+    gmp = _csv_rows(db_path, "GMP")
+    assert gmp[COLLEGE]["status"] == "closed"
+    assert fx.CALLS_AFI_2015 not in gmp
+    # West Midlands is not tracked now: national items leave its export.
+    wmp = _csv_rows(db_path, "WMP")
+    assert COLLEGE not in wmp and fx.CALLS_AFI_2015 in wmp
+
+    result = forces_cli(db_path, "untrack", "Kent", "Greater Manchester")
+    assert result.stdout == (f"{KENT}: untracked\n"
+                             "Greater Manchester Police: untracked\n")  # fmt: skip
+    assert sorted(forces_of(db, COLLEGE)) == [KENT, fx.WMP]
+
+
+def test_a_force_name_the_register_cannot_place_is_refused(db_path):
+    result = forces_cli(db_path, "track", "Westmids Police", ok=False)
+    assert "'Westmids Police' is not a force" in result.stderr
+    assert forces_cli(db_path, "list").stdout.count("listed by an analyst") == 0
