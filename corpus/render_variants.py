@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from corpus.source import Block, Source, collapse, strip_inline
+from corpus.source import LABEL_WORDS, Block, Mark, Source, collapse, strip_inline
 
 SYMBOL_BULLETS = (("Symbol", "\uf0b7"), ("Courier New", "o"), ("Wingdings", "\uf0a7"))
 WINGDINGS_BULLETS = (("Wingdings", "\uf0d8"), ("Wingdings", "\uf0a7"))
@@ -234,51 +234,94 @@ def attach_labels(blocks: tuple) -> tuple:
     return tuple(out)
 
 
-def item_cell_index(row: tuple, item_texts: set[str]) -> int | None:
-    """The cell of a table row that holds a marked item, or None."""
-    for index, cell in enumerate(row):
-        words = collapse(strip_inline(cell))
-        if words and any(text and text in words for text in item_texts):
-            return index
-    return None
+KIND_LABELS = {
+    "recommendation": "Recommendation",
+    "area_for_improvement": "Area for improvement",
+    "cause_of_concern": "Cause of concern",
+}
+LABEL_NUMBER_RE = re.compile(r"\d+(?:\.\d+)*")
+# A cell that already opens with a kind's name ("Cause of concern: …", "AFI 3 – …").
+OPENS_WITH_LABEL_RE = re.compile(rf"^(\*\*)?{LABEL_WORDS}\b")
 
 
-def table_to_prose(rows: tuple, item_texts: set[str]) -> tuple | None:
-    """A table whose rows hold items -> prose: per row a bold line of the cells
-    before the item, the item's paragraph, then 'Heading: value.' for the
-    cells after it (status, RAG, owner), as a committee paper types them.
-    None when no row holds an item (the table stays a table)."""
+def cell_mark(cell: str, marks: tuple) -> Mark | None:
+    """The marked item a table cell holds (the first, if several), or None."""
+    words = collapse(strip_inline(cell))
+    return (
+        next((m for m in marks if m.text and m.text in words), None) if words else None
+    )
+
+
+def kind_label(mark: Mark) -> str:
+    """The label a prose tracker names an item by: 'Recommendation 4',
+    'Area for improvement' (its kind, and its number when that is a number:
+    a list marker such as '(ii)' is no label's)."""
+    number = mark.attrs.get("number") or ""
+    kind = KIND_LABELS[mark.attrs["kind"]]
+    return f"{kind} {number}" if LABEL_NUMBER_RE.fullmatch(number) else kind
+
+
+def item_paragraph(cell: str, mark: Mark, labels: str) -> Block:
+    """A table's item cell -> its paragraph in prose, named by its kind as a
+    prose tracker names it, since the column heading that named it is gone:
+    as the layout sets labels (a heading, or run in bold), but run in where
+    the layout puts labels in the margin; unlabelled when the cell already
+    opens with one."""
+    if OPENS_WITH_LABEL_RE.match(cell.strip()):
+        return Block("paragraph", text=cell)
+    if labels == "margin":
+        return Block("paragraph", text=f"**{kind_label(mark)}:** {cell}")
+    return Block("paragraph", text=cell, label=kind_label(mark))
+
+
+def as_field(name: str, value: str) -> str:
+    """A table cell in prose: 'Status: On-going.' (no second full stop)."""
+    end = "" if value.endswith((".", "!", "?")) else "."
+    return f"{name}: {value}{end}"
+
+
+def table_to_prose(rows: tuple, marks: tuple, labels: str = "runin") -> tuple | None:
+    """A table whose rows hold items -> prose, as a committee paper types it:
+    per row a bold line of the cells before the first item, each item's
+    paragraph named by its kind ('Recommendation 4: …'), then 'Heading:
+    value.' for the other cells after it (status, RAG, owner). None when no
+    row holds an item (the table stays a table)."""
     header, body = rows[0], rows[1:]
-    if not any(item_cell_index(row, item_texts) is not None for row in body):
+    found = [[cell_mark(cell, marks) for cell in row] for row in body]
+    if not any(any(row) for row in found):
         return None
     blocks: list[Block] = []
-    for row in body:
-        at = item_cell_index(row, item_texts)
-        if at is None:
+    for row, row_marks in zip(body, found, strict=True):
+        if not any(row_marks):
             blocks.append(Block("paragraph", text=" – ".join(c for c in row if c)))
             continue
+        at = next(index for index, mark in enumerate(row_marks) if mark)
         before = " – ".join(c for c in row[:at] if c.strip() and c.strip() != "–")
         if before:
             blocks.append(Block("paragraph", text=f"**{before}**"))
-        blocks.append(Block("paragraph", text=row[at]))
-        after = [
-            f"{name.strip()}: {cell.strip()}."
-            for name, cell in zip(header[at + 1 :], row[at + 1 :], strict=False)
-            if cell.strip() and name.strip()
-        ]
-        if after:
-            blocks.append(Block("paragraph", text=" ".join(after)))
+        fields = []
+        for name, cell, mark in zip(
+            header[at:], row[at:], row_marks[at:], strict=False
+        ):
+            if mark is not None:
+                blocks.append(item_paragraph(cell, mark, labels))
+            elif cell.strip() and name.strip():
+                fields.append(as_field(name.strip(), cell.strip()))
+        if fields:
+            blocks.append(Block("paragraph", text=" ".join(fields)))
     return tuple(blocks)
 
 
-def retable(blocks: tuple, item_texts: set[str]) -> tuple:
+def retable(blocks: tuple, marks: tuple, labels: str = "runin") -> tuple:
+    """Every table holding items -> prose (boxes too); other blocks unchanged."""
     out: list[Block] = []
     for block in blocks:
         if block.kind == "box":
-            out.append(replace(block, children=retable(block.children, item_texts)))
+            children = retable(block.children, marks, labels)
+            out.append(replace(block, children=children))
             continue
         prose = (
-            table_to_prose(block.rows, item_texts) if block.kind == "table" else None
+            table_to_prose(block.rows, marks, labels) if block.kind == "table" else None
         )
         out.extend(prose if prose is not None else (block,))
     return tuple(out)
@@ -289,7 +332,7 @@ def source_to_variant(source: Source, layout: Layout) -> Source:
     when the layout asks, two columns for inspections. Marks are unchanged."""
     blocks = attach_labels(source.blocks)
     if layout.trackers == "prose":
-        blocks = retable(blocks, {mark.text for mark in source.marks})
+        blocks = retable(blocks, source.marks, layout.labels)
     meta = dict(source.meta)
     meta["stem"] = variant_name(source.stem, layout)
     if layout.columns == 2 and meta.get("kind", "inspection") == "inspection":

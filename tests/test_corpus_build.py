@@ -240,3 +240,57 @@ def test_output_writes_when_not_checking(tmp_path):
     out = Output()
     out.put(tmp_path / "sub" / "g.json", "x\n")
     assert (tmp_path / "sub" / "g.json").read_text() == "x\n" and not out.stale
+
+
+TRACKER_TABLE = """[table]
+Ref | Recommendation | Status
+R3 | <item kind=recommendation number=4>The force to act.</item> | Open
+R4 | <item kind=area_for_improvement>The force should ask.</item> | Closed
+R5 | <item kind=cause_of_concern>{{Cause of concern: }}Risk.</item> | Open
+[/table]
+"""
+
+
+@pytest.mark.parametrize(
+    "labels, named",
+    [
+        ("runin", [("Recommendation 4", ""), ("Area for improvement", "")]),
+        ("heading", [("Recommendation 4", ""), ("Area for improvement", "")]),
+        (
+            "margin",
+            [("", "**Recommendation 4:** "), ("", "**Area for improvement:** ")],
+        ),
+    ],
+)
+def test_tracker_as_prose_names_each_item_by_its_kind(labels, named):
+    """The column heading that named the items' kind is gone in prose, so each
+    item is named as a prose tracker names it: by its kind (and number)."""
+    from corpus.render_variants import table_to_prose
+
+    parsed = source(TRACKER_TABLE)
+    prose = table_to_prose(parsed.blocks[0].rows, parsed.marks, labels)
+    assert [b.text for b in prose[::3]] == ["**R3**", "**R4**", "**R5**"]
+    assert prose[2].text == "Status: Open."
+    for block, (label, typed), text in zip(
+        prose[1::3], named, ("The force to act.", "The force should ask."), strict=False
+    ):
+        assert (block.label, block.text) == (label, typed + text)
+    # A cell that names its kind itself gets no second label.
+    assert (prose[7].label, prose[7].text) == ("", "Cause of concern: Risk.")
+
+
+def test_tracker_as_prose_gives_each_item_of_a_row_its_paragraph():
+    from corpus.render_variants import table_to_prose
+
+    parsed = source(
+        "[table]\nCause of concern | Recommendation | Note\n"
+        "<item kind=cause_of_concern>Risk.</item> | "
+        "<item kind=recommendation>The force should act.</item> | See 3.4.\n"
+        "[/table]\n"
+    )
+    prose = table_to_prose(parsed.blocks[0].rows, parsed.marks)
+    assert [(b.label, b.text) for b in prose] == [
+        ("Cause of concern", "Risk."),
+        ("Recommendation", "The force should act."),
+        ("", "Note: See 3.4."),
+    ]
