@@ -128,9 +128,9 @@ def page_to_typeset(page: dict, ink_to_em: float = INK_TO_EM, slack=0.15) -> dic
     lines within `slack` of it (one size for one paragraph), and its box that
     size, about the same centre.
     """
-    words = page["words"]
+    words = words_as_printed(page["words"])
     if not words:
-        return page
+        return page | {"words": words}
     ems = {key: (key[1] - key[0]) / ink_to_em for key in {_line_key(w) for w in words}}
     snapped = {
         key: statistics.median(e for e in ems.values() if abs(e - em) <= slack * em)
@@ -147,6 +147,37 @@ def page_to_typeset(page: dict, ink_to_em: float = INK_TO_EM, slack=0.15) -> dic
                     "doctop": word.get("doctop", word["top"]) + shift}
         )  # fmt: skip
     return page | {"words": typeset}
+
+
+RULE_GLYPHS = "|¦"
+# What tesseract makes of a round bullet: "e" most often (fam-joint-2022-lincolnshire).
+BULLET_MISREADS = {"e", "«", "°", "¢", "©", "@", "*", "»", "+"}
+
+
+def words_as_printed(words: list[dict]) -> list[dict]:
+    """OCR words with a scan's two usual misreadings undone: a table's
+    vertical rule read as "|" (dropped; the rule itself is drawn back by
+    add_ruling) and a bullet read as "e" or "°" before a gap wider than a
+    space at the start of a line (read as "•")."""
+    kept = []
+    for word in words:
+        text = word["text"].strip(RULE_GLYPHS)
+        if text:
+            kept.append(word | {"text": text} if text != word["text"] else word)
+    lines: dict[tuple, list[dict]] = {}
+    for word in kept:
+        lines.setdefault(_line_key(word), []).append(word)
+    bullets = set()
+    for line in lines.values():
+        line.sort(key=lambda w: w["x0"])
+        first = line[0]
+        if (
+            len(line) > 1
+            and first["text"] in BULLET_MISREADS
+            and line[1]["x0"] - first["x1"] > 0.6 * (first["bottom"] - first["top"])
+        ):
+            bullets.add(id(first))
+    return [w | {"text": "•"} if id(w) in bullets else w for w in kept]
 
 
 def _line_key(word: dict) -> tuple[float, float]:
@@ -177,7 +208,113 @@ def ocr_copy(path: str | Path, no_text: NoTextLayer) -> Iterator[Path]:
                 raise OcrFailed(
                     f"{no_text.detail}; ocrmypdf: {reason or type(exc).__name__}"
                 ) from exc
+        add_ruling(output)
         yield output
+
+
+RULING_DPI = 300
+DARK = 128  # grey levels below it are ink
+
+
+def add_ruling(path: Path, dpi: int = RULING_DPI) -> None:
+    """Draw the scan's table rules into the OCR copy at `path` as lines.
+
+    A scan's table is pixels: without ruling lines pdfplumber finds no
+    table, and a tracker's rows become loose paragraphs. Each page is
+    rendered (pypdfium2, which ocrmypdf brings), its long straight runs of
+    ink found (`image_to_rules`), and each drawn over itself as a thin line.
+    """
+    import pikepdf
+    import pypdfium2
+
+    rendered = pypdfium2.PdfDocument(str(path))
+    try:
+        rules = [
+            image_to_rules(page.render(scale=dpi / 72, grayscale=True).to_pil(), dpi)
+            for page in rendered
+        ]
+    finally:
+        rendered.close()
+    if not any(rules):
+        return
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        for page, page_rules in zip(pdf.pages, rules, strict=True):
+            if page_rules:
+                height = float(page.mediabox[3]) - float(page.mediabox[1])
+                page.contents_add(
+                    pikepdf.Stream(pdf, rules_to_content(page_rules, height))
+                )
+        pdf.save(path)
+
+
+def image_to_rules(image, dpi: int, dark: int = DARK) -> list[tuple]:
+    """(x0, top, x1, bottom) in points of each horizontal and vertical rule
+    on a page image: a run of ink at least a quarter of an inch long (a
+    table's rule, not a letter: 11 pt type is about 0.1 inch tall), the runs
+    on neighbouring pixel rows (or columns) merged into one rule, and none
+    thicker than a twentieth of an inch (a filled cell or box is no rule)."""
+    import numpy as np
+
+    ink = np.asarray(image.convert("L")) < dark
+    shortest, thickest, scale = dpi // 4, dpi // 20, 72 / dpi
+    across = [r for r in merge_runs(runs_of(ink, shortest)) if r[1] - r[0] < thickest]
+    down = [r for r in merge_runs(runs_of(ink.T, shortest)) if r[1] - r[0] < thickest]
+    return [
+        (x0 * scale, y0 * scale, (x1 + 1) * scale, (y1 + 1) * scale)
+        for y0, y1, x0, x1 in across
+    ] + [
+        (x0 * scale, y0 * scale, (x1 + 1) * scale, (y1 + 1) * scale)
+        for x0, x1, y0, y1 in down
+    ]
+
+
+def runs_of(ink, shortest: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of at least `shortest` True pixels."""
+    import numpy as np
+
+    padded = np.pad(ink, ((0, 0), (1, 1))).astype(np.int8)
+    edges = np.diff(padded, axis=1)
+    runs = []
+    for row in np.flatnonzero(ink.sum(axis=1) >= shortest):
+        starts = np.flatnonzero(edges[row] == 1)
+        ends = np.flatnonzero(edges[row] == -1)
+        runs += [
+            (int(row), int(a), int(b) - 1)
+            for a, b in zip(starts, ends, strict=True)
+            if b - a >= shortest
+        ]
+    return runs
+
+
+def merge_runs(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Runs on consecutive rows with the same ends, give or take 2 pixels (a
+    rule several pixels thick), as one (first row, last row, start, end)."""
+    rules: list[list[int]] = []
+    open_rules: list[list[int]] = []
+    for row, start, end in sorted(runs):
+        open_rules = [r for r in open_rules if r[1] >= row - 1]
+        for rule in open_rules:
+            if abs(start - rule[2]) <= 2 and abs(end - rule[3]) <= 2 and rule[1] < row:
+                rule[1], rule[2], rule[3] = row, min(rule[2], start), max(rule[3], end)
+                break
+        else:
+            rule = [row, row, start, end]
+            rules.append(rule)
+            open_rules.append(rule)
+    return [tuple(rule) for rule in rules]
+
+
+def rules_to_content(rules: list[tuple], page_height: float) -> bytes:
+    """A content stream drawing each rule as a thin black line along its middle."""
+    strokes = []
+    for x0, top, x1, bottom in rules:
+        if x1 - x0 >= bottom - top:  # horizontal
+            y = page_height - (top + bottom) / 2
+            strokes.append(f"{x0:.2f} {y:.2f} m {x1:.2f} {y:.2f} l")
+        else:
+            x, y0, y1 = (x0 + x1) / 2, page_height - top, page_height - bottom
+            strokes.append(f"{x:.2f} {y0:.2f} m {x:.2f} {y1:.2f} l")
+    return ("q 0 G 0.5 w " + " ".join(strokes) + " S Q").encode()
 
 
 def document_from_ocr(document: dict, path: str | Path) -> dict:
