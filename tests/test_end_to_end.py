@@ -147,3 +147,77 @@ def test_peel_2015_concern_repeated_in_2016_is_one_item(register):
     assert len(concerns) == 1
     reports = {o["report_id"] for o in concerns[0]["occurrences"]}
     assert len(reports) == 3  # PEEL 2015, PEEL 2016 and the committee paper
+
+
+# The printed June 2017 paper: the seed prints on 10 A4 pages; ours once took
+# 20, most of them a section heading and white space, with table headers
+# broken mid-word ("Close d", "Supersed ed", "In progres s").
+MAX_JUNE_PAGES = 10  # no longer than the seed
+A4_TEXT_WIDTH_PX = 673  # 210 mm less 2 × 16 mm margins, at 96 px per inch
+
+# Each header cell word whose letters do not all sit on one line.
+SPLIT_HEADER_WORDS = """
+() => {
+  const split = [];
+  for (const th of document.querySelectorAll("th")) {
+    const text = th.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+    for (const match of text.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) split.push(match[0]);
+    }
+  }
+  return split;
+}
+"""
+
+
+def test_june_2017_paper_prints_like_the_seed(june_register, tmp_path):
+    from corpus.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found; install Debian's chromium to run this")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright missing")
+    import pdfplumber
+
+    output = tmp_path / "june.html"
+    result = hmic(
+        "report", "--db", str(june_register), "--since", "2017-03-01",
+        "--until", "2017-06-08", "--force", "West Midlands Police",
+        "--output", str(output),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page(viewport={"width": A4_TEXT_WIDTH_PX, "height": 900})
+            page.goto(output.as_uri())
+            page.emulate_media(media="print")
+            split = page.evaluate(SPLIT_HEADER_WORDS)
+            headers = page.locator("th").count()
+            pdf = tmp_path / "june.pdf"
+            page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+        finally:
+            browser.close()
+    assert headers > 20  # the check above read the paper's tables
+    assert split == []
+    with pdfplumber.open(pdf) as document:
+        pages = len(document.pages)
+        texts = [p.extract_text() or "" for p in document.pages]
+        charts = [bool(p.images) for p in document.pages]
+    assert pages <= MAX_JUNE_PAGES, f"{pages} A4 pages"
+    # Sections flow on: no page holds a section heading and nothing else
+    # (a page may be mostly a chart, where the paper discusses it).
+    filled = [
+        len(text.split()) > 40 or chart
+        for text, chart in zip(texts, charts, strict=True)
+    ]
+    assert all(filled[:-1]), [len(t.split()) for t in texts]
+    # The long lists follow as appendices, after the Committee's recommendation.
+    whole = "\n".join(texts)
+    assert whole.index("Recommendations") < whole.index("Appendix A")

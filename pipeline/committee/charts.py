@@ -48,6 +48,8 @@ def _age_chart(update: CommitteeUpdate) -> Chart:
         axes.bar(table.index, table[kind], bottom=bottom, color=colour,
                  label=KIND_NAMES[kind][1].capitalize())  # fmt: skip
         bottom = bottom + table[kind]
+    # Head-room over the tallest bar, so it does not meet the frame or the legend.
+    axes.set_ylim(0, max(1, int(bottom.max())) * 1.2)
     axes.set_ylabel("Open items")
     axes.set_xlabel(f"Time since first published (at {update.until:%d %B %Y})")
     axes.yaxis.get_major_locator().set_params(integer=True)

@@ -25,16 +25,19 @@ class Block:
     text: str = ""
     lines: tuple[str, ...] = ()
     table: pd.DataFrame | None = None
-    widths: tuple[int, ...] = ()  # per-column percentages (HTML)
+    widths: tuple[int, ...] = ()  # per-column percentages (HTML); () sizes to fit
     chart: Chart | None = None
 
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered section of the paper; the HTML starts each on a new page."""
+    """A numbered section of the paper. Sections flow on, as the seed paper's
+    do; an `appendix` (a long list of items) is printed after the others, as
+    Appendix A, B …, the first on a new page (HTML; Markdown keeps the order)."""
 
     title: str
     blocks: tuple[Block, ...]
+    appendix: bool = False
 
 
 def count_phrase(count: int, kind: str) -> str:
@@ -386,7 +389,7 @@ def _counts_section(update: CommitteeUpdate, charts: dict[str, Chart]) -> Sectio
                 "Each item is counted once, under the report that first made it. "
                 "The RAG columns count outstanding items only.",
             ),
-            Block("table", table=table, widths=(23, 7, 9, 9, 7, 10, 6, 8, 8, 7, 6)),
+            Block("table", table=table),  # sized to fit: no header word split
             Block("chart", chart=charts["age"]),
         ),
     )
@@ -415,8 +418,8 @@ def _open_by_report_section(update: CommitteeUpdate) -> Section:
                 "Target": items["target_date"].map(_day),
             }
         )
-        blocks.append(Block("table", table=table, widths=(17, 39, 11, 9, 12, 12)))
-    return Section("Open items by report", tuple(blocks))
+        blocks.append(Block("table", table=table, widths=(15, 49, 10, 7, 10, 9)))
+    return Section("Open items by report", tuple(blocks), appendix=True)
 
 
 def _information_section(update: CommitteeUpdate) -> Section:
@@ -442,6 +445,7 @@ def _information_section(update: CommitteeUpdate) -> Section:
             Block("paragraph", lead),
             Block("table", table=table, widths=(16, 26, 18, 40)),
         ),
+        appendix=True,
     )
 
 
