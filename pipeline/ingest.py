@@ -125,12 +125,20 @@ def extractor_version() -> str:
     return __version__
 
 
+REPORT_SUFFIXES = (".pdf", ".docx")
+"""What a folder is searched for: PDFs, and Word papers (extract/docx.py)."""
+
+
 def iter_pdf_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """The PDFs named by `paths` (files, or folders searched for *.pdf), sorted."""
+    """The reports named by `paths` (files, or folders searched for *.pdf and
+    *.docx, Word's lock files "~$x.docx" left out), sorted."""
     found: set[Path] = set()
     for path in map(Path, paths):
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.suffix.lower() == ".pdf")
+            found.update(
+                p for p in path.rglob("*")
+                if p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith("~$")
+            )  # fmt: skip
         else:
             found.add(path)
     return sorted(found)

@@ -294,9 +294,12 @@ def test_iter_pdf_paths_and_longest_first(tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"x")
     (tmp_path / "b.PDF").write_bytes(b"xxx")
     (tmp_path / "notes.txt").write_text("no")
+    (tmp_path / "paper.docx").write_bytes(b"xx")  # a Word committee paper
+    (tmp_path / "~$paper.docx").write_bytes(b"x")  # Word's lock file
     found = ingest.iter_pdf_paths([tmp_path])
-    assert [p.name for p in found] == ["a.pdf", "b.PDF"]
-    assert [p.name for p in ingest.longest_first(found)] == ["b.PDF", "a.pdf"]
+    assert [p.name for p in found] == ["a.pdf", "b.PDF", "paper.docx"]
+    assert [p.name for p in ingest.longest_first(found)] == [
+        "b.PDF", "paper.docx", "a.pdf"]  # fmt: skip
 
 
 def test_two_concurrent_ingests_load_each_report_once(tmp_path, paths):
