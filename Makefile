@@ -3,7 +3,7 @@ PY      := .venv/bin/python
 HMIC    := .venv/bin/hmic
 STAMP   := .venv/.installed
 
-.PHONY: install ingest test lint format corpus golden current score serve export report bench clean-venv
+.PHONY: install ingest test test-fast lint format corpus golden current score serve export report bench clean-venv
 
 # Create .venv and install the register with its test tools (re-runs when pyproject changes).
 install: $(STAMP)
@@ -20,6 +20,10 @@ ingest: install
 # Run the whole test suite, goldens included.
 test: install
 	$(PY) -m pytest -q
+
+# Run the quick tests only (under a minute): the slow ones are listed in tests/conftest.py.
+test-fast: install
+	$(PY) -m pytest -q -m "not slow"
 
 # Check formatting and lint (ruff), and that every golden file and corpus/manifest.tsv
 # rebuild unchanged from corpus/src and the committed PDFs (writes nothing; needs pdftotext).
