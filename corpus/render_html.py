@@ -91,7 +91,10 @@ def table_to_html(rows: tuple) -> str:
     )
 
 
-def blocks_to_html(blocks: tuple) -> str:
+def blocks_to_html(blocks: tuple, to_block=None, to_html=runs_to_html) -> str:
+    """Blocks -> HTML, each run of bullets one nested list; `to_block` sets
+    every other block (default `block_to_html`), `to_html` a bullet's text."""
+    to_block = to_block or block_to_html
     out, index = [], 0
     while index < len(blocks):
         block = blocks[index]
@@ -100,9 +103,9 @@ def blocks_to_html(blocks: tuple) -> str:
             while index < len(blocks) and blocks[index].kind == "bullet":
                 run.append(blocks[index])
                 index += 1
-            out.append(nested_list(run))
+            out.append(nested_list(run, to_html))
             continue
-        out.append(block_to_html(block))
+        out.append(to_block(block))
         index += 1
     return "\n".join(out)
 
@@ -247,19 +250,7 @@ class LayoutHtml:
         return f"<b>{html.escape(label)}</b>" + ("" if alone else ": ")
 
     def blocks(self, blocks: tuple) -> str:
-        out, index = [], 0
-        while index < len(blocks):
-            block = blocks[index]
-            if block.kind == "bullet":
-                run = []
-                while index < len(blocks) and blocks[index].kind == "bullet":
-                    run.append(blocks[index])
-                    index += 1
-                out.append(nested_list(run, self.text))
-                continue
-            out.append(self.block(block))
-            index += 1
-        return "\n".join(out)
+        return blocks_to_html(blocks, self.block, self.text)
 
     def block(self, block: Block) -> str:
         margin = f' style="margin-left:{2.6 * block.level}em"' if block.level else ""
