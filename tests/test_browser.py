@@ -33,6 +33,7 @@ from tests.test_serve import (
     PASSWORD,
     PDF_NAME,
     add_review_cases,
+    add_unsure_readings,
     build_register,
 )
 
@@ -151,6 +152,17 @@ def browser():
             chromium.close()
 
 
+def navigation(page):
+    """Wait, around a click or key that leaves the page, for the next page.
+
+    `click(); wait_for_load_state()` can return before the navigation has
+    even begun (the current page is loaded already), so the assertion after
+    it read the old page: "Items a re-extract no longer finds: 1", the old
+    search results, the old h3. The journey failed so, once in a while.
+    """
+    return page.expect_navigation(wait_until="load")
+
+
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -174,8 +186,8 @@ def test_analyst_reviews_the_register_in_chromium(browser, server):
     body = page.inner_text("body")
     assert "item_register" in body
     shoot(page, "01-home")
-    page.get_by_role("link", name="glossary", exact=True).first.click()
-    page.wait_for_load_state()
+    with navigation(page):
+        page.get_by_role("link", name="glossary", exact=True).first.click()
     assert "pending_sign_off" in page.inner_text("body")
     shoot(page, "01b-glossary")
 
@@ -183,24 +195,24 @@ def test_analyst_reviews_the_register_in_chromium(browser, server):
     # status is a metadata facet too, so Datasette may list it twice
     facet = page.locator(".facet-info[data-column=status]").first.locator("li")
     assert facet.all_inner_texts() == ["open 2", "closed 1"]
-    facet.get_by_role("link", name="closed", exact=True).click()
-    page.wait_for_load_state()
+    with navigation(page):
+        facet.get_by_role("link", name="closed", exact=True).click()
     assert '1 row where status = "closed"' in page.inner_text("h3")
     assert page.locator("table.rows-and-columns tbody tr").count() == 1
     shoot(page, "02-items-by-status")
 
     page.goto(server + "register/item_register")
     page.fill("input[name=_search]", KNOWN_PHRASE)
-    page.locator("input[name=_search]").press("Enter")
-    page.wait_for_load_state()
+    with navigation(page):
+        page.locator("input[name=_search]").press("Enter")
     rows = page.locator("table.rows-and-columns tbody tr")
     assert rows.count() == 1
     assert KNOWN_TEXT in rows.first.inner_text()
     assert "PEEL: Police effectiveness 2015" in rows.first.inner_text()
     assert_readable_at_1280(page, rows.first)
     shoot(page, "03-search")
-    rows.first.locator("a.item-link").click()
-    page.wait_for_load_state()
+    with navigation(page):
+        rows.first.locator("a.item-link").click()
     assert page.url.endswith("/register/items/i-dom")
     assert KNOWN_TEXT in page.inner_text("blockquote.item-text")
     assert "on-going" in page.inner_text("ol.timeline")
@@ -220,8 +232,8 @@ def test_analyst_reviews_the_register_in_chromium(browser, server):
         "select[name=report_id]", label="PEEL: Police effectiveness 2016 - Test "
         "Force (2017-03-02)"
     )  # fmt: skip
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    with navigation(page):
+        page.click("input[type=submit]")
     assert page.url.endswith("report_items?report_id=r2016")
     assert_readable_at_1280(page, page.locator("table.rows-and-columns tbody tr").last)
     link = page.locator("a.pdf-link").last
@@ -298,10 +310,10 @@ def test_analyst_journey_from_dashboard_to_a_recorded_status(browser, edit_serve
 
     page.get_by_role("link", name="item_register", exact=True).first.click()
     page.fill("input[name=_search]", KNOWN_PHRASE)
-    page.locator("input[name=_search]").press("Enter")
-    page.wait_for_load_state()
-    page.locator("table.rows-and-columns tbody tr a.item-link").first.click()
-    page.wait_for_load_state()
+    with navigation(page):
+        page.locator("input[name=_search]").press("Enter")
+    with navigation(page):
+        page.locator("table.rows-and-columns tbody tr a.item-link").first.click()
     assert page.url.endswith("/register/items/i-dom")
     assert KNOWN_TEXT in page.inner_text("blockquote.item-text")
 
@@ -315,28 +327,28 @@ def test_analyst_journey_from_dashboard_to_a_recorded_status(browser, edit_serve
     assert pdf_response.value.status == 200
     page.goto(address + "register/items/i-dom")
 
-    page.get_by_role("link", name="Sign in").click()
-    page.wait_for_load_state()
+    with navigation(page):
+        page.get_by_role("link", name="Sign in").click()
     assert page.url.endswith("/-/login")
     page.fill("input[name=username]", "alice")
     page.fill("input[name=password]", PASSWORD)
     shoot(page, "07-sign-in")
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    with navigation(page):
+        page.click("input[type=submit]")
 
     page.goto(address + "register/items/i-dom")
     page.fill("input[name=status]", "Closed")
     page.fill("input[name=note]", "evidence seen")
-    page.click("form.set-status input[type=submit]")
-    page.wait_for_load_state()
+    with navigation(page):
+        page.click("form.set-status input[type=submit]")
     error = page.inner_text(".message-error")
     assert "Nothing saved: 'Closed' is not a status" in error
     shoot(page, "08-bad-status")
 
     page.fill("input[name=status]", "pending_sign_off")
     page.fill("input[name=note]", "evidence sent to HMICFRS")
-    page.click("form.set-status input[type=submit]")
-    page.wait_for_load_state()
+    with navigation(page):
+        page.click("form.set-status input[type=submit]")
     assert "Saved: pending_sign_off for item i-dom, by alice" in page.inner_text(
         ".message-info"
     )
@@ -378,26 +390,46 @@ def sign_in(page, address: str) -> None:
     page.goto(address + "-/login")
     page.fill("input[name=username]", "alice")
     page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_load_state()
+    with navigation(page):
+        page.click("input[type=submit]")
 
 
 def test_analyst_works_through_the_review_queue_in_chromium(browser, edit_server):
     address, db_path = edit_server
     add_review_cases(db_path)
+    add_unsure_readings(db_path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(20_000)
     sign_in(page, address)
     page.goto(address + "-/review")
-    assert "Links de-duplication was unsure about: 2" in page.inner_text("body")
+    body = page.inner_text("body")
+    assert "Items extraction was unsure of (confidence under 0.5): 1" in body
+    assert "Links de-duplication was unsure about: 2" in body
+    assert "Items of reports not yet ingested (placeholders): 1" in body
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     shoot(page, "12-review-queue")
-    page.locator("table.review-links input[value='Confirm: one item']").first.click()
-    page.wait_for_load_state()
+    weak = page.locator("table.review-low-confidence")
+    with navigation(page):
+        weak.locator("input[value='Confirm: read right']").click()
+    assert "Done: item i-new confirmed, by alice" in page.inner_text(".message-info")
+    assert (
+        "Items extraction was unsure of (confidence under 0.5): 0"
+        in page.inner_text("body")
+    )
+    with navigation(page):
+        page.locator(
+            "table.review-links input[value='Confirm: one item']"
+        ).first.click()
     assert "Done: link 8 confirmed, by alice" in page.inner_text(".message-info")
     missing = page.locator("table.review-missing")
     missing.locator("input[name=reason]").fill("a heading, not an item")
-    missing.locator("input[value='Reject: not an item']").click()
-    page.wait_for_load_state()
+    with navigation(page):
+        missing.locator("input[value='Reject: not an item']").click()
     assert "Items a re-extract no longer finds: 0" in page.inner_text("body")
     shoot(page, "13-review-queue-after")
+    with closing(sqlite3.connect(db_path)) as connection:
+        analysts = connection.execute(
+            "select item_id, field, analyst from status_history "
+            "where source = 'analyst' order by id"
+        ).fetchall()
+    assert analysts == [("i-new", "confirmed", "alice"), ("i-vul", "rejected", "alice")]
