@@ -99,6 +99,8 @@ class Context:
     quoted_kind: str | None = None  # the kind the sentence quoting the report names
     # the kinds a tracker's sentence before its quotations names, in order
     intro_kinds: list = field(default_factory=list)
+    # whether that sentence ended in a colon: only then does a list follow it
+    intro_lists: bool = False
     default_status: str | None = None
     tracker: bool = False
     table_header: dict | None = None

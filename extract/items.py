@@ -82,7 +82,7 @@ def continues_item(
     if cue_at_start(cues, KINDS) or (lead and lead.start <= 2):
         return False
     if paragraphs == "separate" and block.kind in ("bullet", "numbered"):
-        return block.level > first.level  # each item of an introduced list is one
+        return block.x0 > first.x0 + 4.0  # each item of an introduced list is one
     if status_from(cues, block.text):
         return False
     open_quote = (text.startswith("“") and text.count("“") > text.count("”")) or (
@@ -177,12 +177,15 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context) -> Opening | None
         )
     if ctx.pending:
         kind, number, rule = ctx.pending.kind, ctx.pending.number, ctx.pending.rule
-        if rule == "titled-item" and not (
+        titled_without_cue = rule == "titled-item" and not (
             re.search(r"\bshould\b", block.text) or lead_in_start(cues) is not None
-        ):
-            ctx.pending = None
+        )
+        if not titled_without_cue:
+            return Opening(kind, number or number_of(block), block.text, rule, 3)
+        ctx.pending = None
+        if not (ctx.intro_kinds and block.text[:1] in ("“", '"', "‘")):
             return None
-        return Opening(kind, number or number_of(block), block.text, rule, 3)
+        # a quotation a sentence introduced by kind ("one cause of concern")
     lead = lead_in_start(cues)
     if lead is not None and not is_not_item(cues):
         return Opening(
@@ -201,7 +204,7 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context) -> Opening | None
         return Opening(
             kind, number_of(block), block.text, "tracker-quote-introduced", 2
         )
-    if ctx.intro_kinds and block.kind in ("bullet", "numbered"):
+    if ctx.intro_kinds and ctx.intro_lists and block.kind in ("bullet", "numbered"):
         return Opening(
             ctx.intro_kinds[0], number_of(block), block.text, "listed-after-intro", 2
         )
@@ -304,9 +307,14 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
         if name is None and block.kind == "numbered" and is_report_name(block.text):
             name = report_name(block.text)
         if name:
-            ctx.source_report, ctx.quoted_kind, ctx.intro_kinds = name, None, []
+            ctx.source_report, ctx.quoted_kind = name, None
+            ctx.intro_kinds = introduced_kinds(block, cues, tracker=True)
+            ctx.intro_lists = block.text.rstrip().endswith((":", ":-"))
             ctx.pending = None
-            return f"names the source report: {name}"
+            listed = ", ".join(ctx.intro_kinds)
+            return f"names the source report: {name}" + (
+                f"; introduces quotations of: {listed}" if listed else ""
+            )
     titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
     if titled and is_item_heading(block) and heading_section(block, cues) is None:
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
@@ -353,6 +361,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
         # with two recommendations:"; "In 2015 we recommended that:" introduces
         # history
         ctx.intro_kinds = introduced
+        ctx.intro_lists = block.text.rstrip().endswith((":", ":-"))
         said.append(f"introduces a list or quotation of: {', '.join(introduced)}")
     return "; ".join(said) or None
 
@@ -388,16 +397,31 @@ def is_history(ctx: Context, text: str) -> bool:
     return not ctx.tracker and (ctx.history is not None or bool(VERDICT.search(text)))
 
 
+# A kind named with how many there were: "one cause of concern", "two AFIs".
+COUNTED_KIND = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
+    r"(?:causes?\s+(?:of|for)\s+concern|areas?\s+for\s+improvement|AFIs?"
+    r"|recommendations?)\b",
+    re.I,
+)
+
+
 def introduced_kinds(block: Block, cues: list[Cue], tracker: bool = False) -> list[str]:
     """The kinds a sentence ending in a colon says follow it, in the order it
     names them, or ["history"] when an inspection report introduces an earlier
     report's ("To address this, we recommended that:"); [] when it is no such
     sentence (a lead-in, an item of its own). A tracker's sentences narrate
-    earlier reports by nature: there they introduce quotations."""
+    earlier reports by nature: there they introduce quotations, and a
+    sentence counting what a report found ("one cause of concern, with a
+    recommendation") introduces the quotations after it, colon or not."""
 
     text = block.text.rstrip()
-    if not text.endswith((":", ":-")) or re.search(r"\b(should|must)\b", text):
+    if re.search(r"\b(should|must)\b", text):
         return []
+    if not text.endswith((":", ":-")):
+        # "… found one cause of concern, with a recommendation to address it.
+        # These are repeated here …", then the quotations
+        return kinds_named(text) if tracker and COUNTED_KIND.search(text) else []
     if not tracker and is_not_item(cues):
         return ["history"]
     if any(c.label == "addressee" or c.rule.startswith("rec-lead-in") for c in cues):
@@ -522,6 +546,14 @@ def walk(
             index += 1
             continue
         kind, number, text, rule = opened.kind, opened.number, opened.text, opened.rule
+        if (
+            ctx.tracker
+            and rule not in ("tracker-quote-introduced", "listed-after-intro")
+            and kind in ctx.intro_kinds
+        ):
+            # a quotation introduced by kind that opened by its own cue (a
+            # deadline) still takes its place in the introduced order
+            ctx.intro_kinds.remove(kind)
         confidence = opened.strength
         mode = {"titled-item": "all", "listed-after-intro": "separate"}.get(
             rule, "concern" if kind == "cause_of_concern" else ""

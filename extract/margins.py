@@ -21,7 +21,13 @@ from __future__ import annotations
 from collections import Counter
 
 from .lines import tag_lines, words_to_lines
-from .text import BULLET_GLYPHS, LIST_MARKER, PAGE_NUMBER, normalise_text
+from .text import (
+    BULLET_GLYPHS,
+    LIST_MARKER,
+    PAGE_NUMBER,
+    is_bullet_glyph,
+    normalise_text,
+)
 
 MARGIN_COLUMN = 3
 """The `column` of margin-label lines (0 one column, 1 and 2 the sides of a gutter)."""
@@ -60,14 +66,33 @@ def has_text_at(row: list[dict], edge: float, min_gap: float) -> bool:
     return False
 
 
-def body_left_edge(rows: list[list[dict]], fewest: int = 3) -> float | None:
-    """The x where most of the page's rows start (the most common whole x0 of
-    a row's leftmost word), or None when fewer than `fewest` rows share one."""
-    starts = Counter(round(min(w["x0"] for w in row)) for row in rows)
-    if not starts:
+def segments(row: list[dict], min_gap: float) -> list[list[dict]]:
+    """A row's words split where `min_gap` points or more stand empty between
+    two words: a label and the text beside it are two segments."""
+    ordered = sorted(row, key=lambda w: w["x0"])
+    parts = [[ordered[0]]]
+    for word in ordered[1:]:
+        if word["x0"] - parts[-1][-1]["x1"] >= min_gap:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
+def body_left_edge(rows: list[list[dict]], min_gap: float) -> float | None:
+    """The x where the page's text starts: the whole x0 at which the widest
+    run of text starts, over every row's segments (a label beside a line
+    starts a short one). None for a page with no rows."""
+    reach: Counter = Counter()
+    starts: dict[int, float] = {}
+    for row in rows:
+        for part in segments(row, min_gap):
+            x = round(part[0]["x0"])
+            reach[x] += part[-1]["x1"] - part[0]["x0"]
+            starts[x] = min(starts.get(x, part[0]["x0"]), part[0]["x0"])
+    if not reach:
         return None
-    edge, count = starts.most_common(1)[0]
-    return float(edge) if count >= fewest else None
+    return starts[reach.most_common(1)[0][0]]
 
 
 def is_label_word(word: dict) -> bool:
@@ -79,29 +104,29 @@ def is_label_word(word: dict) -> bool:
         and not LIST_MARKER.match(text)
         and not PAGE_NUMBER.match(text)
         and text[:1] not in BULLET_GLYPHS
+        and not is_bullet_glyph(text)  # "(cid:127)", a bullet with no Unicode
     )
 
 
 def split_margin_words(
     words: list[dict],
     width: float,
-    min_gap: float = 10.0,
+    min_gap: float = 6.0,
     max_band: float = 0.3,
     max_words: int = 4,
 ) -> tuple[list[dict], list[dict]]:
     """(margin-label words, the other words) of one page's words.
 
-    The body's left edge is where most rows start. A row's words that end at
-    least `min_gap` points left of it are a margin label when nothing else on
-    the row starts left of the edge, there are at most `max_words` of them, the
-    first a word (not a number, marker or bullet: "Recommendation 2" is a
-    label, "2." a hanging number, unless it goes on the label above it), and
-    the edge lies within the
-    left `max_band` share of the page: a margin, not a second column. Only
-    rows between the body's first and last rows at its edge are looked at:
-    a running footer ("HMIC") is no label."""
+    The body's left edge is where the most text starts. A row's words that
+    end at least `min_gap` points left of it are a margin label when nothing
+    else on the row starts left of the edge, there are at most `max_words` of
+    them, the first a word (not a number, marker or bullet: "Recommendation
+    2" is a label, "2." a hanging number, unless it goes on the label above
+    it), and the edge lies within the left `max_band` share of the page: a
+    margin, not a second column. Only rows between the body's first and last
+    rows at its edge are looked at: a running footer ("HMIC") is no label."""
     rows = baseline_rows(words)
-    edge = body_left_edge(rows)
+    edge = body_left_edge(rows, min_gap)
     if edge is None or edge > max_band * width:
         return [], list(words)
     # the body's first and last rows at the edge: running headers and footers

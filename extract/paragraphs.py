@@ -74,14 +74,42 @@ def right_edges(lines: list[dict], fewest: int = 3) -> dict[tuple, float | None]
     }
 
 
-def wraps(previous: dict, line: dict, right_edge: float | None) -> bool | None:
+def justified_places(
+    lines: list[dict],
+    edges: dict[tuple, float | None],
+    share: float = 0.6,
+    fewest: int = 6,
+    slack: float = 1.5,
+) -> set[tuple]:
+    """The places (page, column, box, cell) set justified: at least `share` of
+    their lines of `fewest` or more end within `slack` points of the right
+    edge. There every line but a paragraph's last reaches the edge, so a
+    line that stops short ends its paragraph, whatever word comes next."""
+    ends: dict[tuple, list[bool]] = {}
+    for line in lines:
+        edge = edges.get(place(line))
+        if edge is not None:
+            ends.setdefault(place(line), []).append(line["x1"] >= edge - slack)
+    return {
+        key
+        for key, flush in ends.items()
+        if len(flush) >= fewest and sum(flush) >= share * len(flush)
+    }
+
+
+def wraps(
+    previous: dict, line: dict, right_edge: float | None, justified: bool = False
+) -> bool | None:
     """True when `line`'s first word would not have fitted at the end of
     `previous`: the text wrapped there, so the paragraph goes on. Any
-    producer wraps this way, whatever its indents and spacing. None when
-    the right edge is not known."""
+    producer wraps this way, whatever its indents and spacing. In `justified`
+    text every wrapped line is stretched to the edge, so only a line that
+    reaches it wrapped. None when the right edge is not known."""
     words = line["words"]
     if right_edge is None or not words:
         return None
+    if justified:
+        return previous["x1"] >= right_edge - 1.5
     first = words[0]
     space = 0.2 * max(previous["size"], 1.0)
     return previous["x1"] + space + (first["x1"] - first["x0"]) > right_edge - 1.0
@@ -116,7 +144,11 @@ def has_extra_space(previous: dict, line: dict, pitches: dict[tuple, float]) -> 
 
 
 def continues(
-    previous: dict, line: dict, widest: float, right_edge: float | None
+    previous: dict,
+    line: dict,
+    widest: float,
+    right_edge: float | None,
+    justified: bool = False,
 ) -> bool:
     """True when `line` carries on the paragraph whose last line is `previous`.
 
@@ -131,7 +163,7 @@ def continues(
         and previous["x1"] - previous["x0"] < 0.7 * widest
     )
     carried = (
-        wraps(previous, line, right_edge) is not False
+        wraps(previous, line, right_edge, justified) is not False
         or line["text"][:1].islower()
         or previous["text"].endswith(("-", ","))
     )
@@ -171,16 +203,17 @@ def group_lines(lines: list[dict]) -> list[list[dict]]:
     it (a hanging indent), unless the line before ran to the right edge:
     flush numbering, as plain Word papers type it, wraps back to the number."""
     edges, pitches = right_edges(lines), line_pitches(lines)
+    justified = justified_places(lines, edges)
     groups: list[list[dict]] = []
     for line in lines:
         if groups:
             previous, edge = groups[-1][-1], edges[place(line)]
-            if continues(
-                previous, line, max(ln["x1"] - ln["x0"] for ln in groups[-1]), edge
-            ) and not (
+            flush = place(line) in justified
+            widest = max(ln["x1"] - ln["x0"] for ln in groups[-1])
+            if continues(previous, line, widest, edge, flush) and not (
                 is_dedented(groups[-1][0], line)
                 and not (
-                    wraps(previous, line, edge)
+                    wraps(previous, line, edge, flush)
                     and not has_extra_space(previous, line, pitches)
                 )
             ):
