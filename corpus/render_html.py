@@ -132,21 +132,22 @@ def nested_list(bullets: list[Block], to_html=runs_to_html) -> str:
     return "".join(out)
 
 
-def block_to_html(block: Block) -> str:
+def block_to_html(block: Block, to_html=runs_to_html, to_blocks=None) -> str:
+    """One block -> HTML; `to_html` sets a paragraph's words (a justified
+    layout hyphenates them), `to_blocks` a box's blocks."""
+    style = f' style="margin-left:{2.6 * block.level}em"' if block.level else ""
     if block.kind == "heading":
         return f"<h{block.level}>{runs_to_html(block.text)}</h{block.level}>"
     if block.kind == "paragraph":
-        style = f' style="margin-left:{2.6 * block.level}em"' if block.level else ""
-        return f"<p{style}>{runs_to_html(block.text)}</p>"
+        return f"<p{style}>{to_html(block.text)}</p>"
     if block.kind == "numbered":
-        style = f' style="margin-left:{2.6 * block.level}em"' if block.level else ""
         marker = html.escape(block.marker)
         return (
             f'<p class="num"{style}><span class="marker">{marker}</span>'
-            f"{runs_to_html(block.text)}</p>"
+            f"{to_html(block.text)}</p>"
         )
     if block.kind == "box":
-        return f'<div class="box">{blocks_to_html(block.children)}</div>'
+        return f'<div class="box">{(to_blocks or blocks_to_html)(block.children)}</div>'
     if block.kind == "table":
         return table_to_html(block.rows)
     if block.kind == "footnote":
@@ -266,17 +267,7 @@ class LayoutHtml:
                 )
             label = self.label(block.label, False)
             return f"<p{margin}>{label}{self.text(block.text)}</p>"
-        if block.kind == "paragraph":
-            return f"<p{margin}>{self.text(block.text)}</p>"
-        if block.kind == "numbered":
-            marker = html.escape(block.marker)
-            return (
-                f'<p class="num"{margin}><span class="marker">{marker}</span>'
-                f"{self.text(block.text)}</p>"
-            )
-        if block.kind == "box":
-            return f'<div class="box">{self.blocks(block.children)}</div>'
-        return block_to_html(block)
+        return block_to_html(block, self.text, self.blocks)
 
 
 def source_to_html(source: Source, layout=None) -> str:
