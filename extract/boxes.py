@@ -4,6 +4,7 @@ and a table's lines row by row, cell by cell."""
 from __future__ import annotations
 
 from .lines import tag_lines, words_to_lines
+from .text import LIST_MARKER, is_bullet_glyph
 
 
 def is_shaded_box(rect: dict, page_width: float) -> bool:
@@ -59,29 +60,54 @@ def box_bboxes(page: dict) -> list[tuple]:
 
 def table_lines(page: dict, words: list[dict]) -> tuple[list[list[dict]], list[dict]]:
     """Lines of each table (one list per table, row by row, cell by cell), and the
-    words left outside every table."""
+    words left outside every table (a frame's words among them: see is_frame)."""
     if not page.get("tables"):  # most pages: no need to find the words' centres
         return [], list(words)
     tables, used = [], set()
     centres = [word_centre(w) for w in words]
     for t_index, table in enumerate(page.get("tables", [])):
-        lines = []
+        cells, taken = [], set()
         for r_index, row in enumerate(table["rows"]):
             for c_index, bbox in enumerate(row):
                 if bbox is None:
                     continue
-                inner = [i for i in indexes_inside(centres, bbox) if i not in used]
-                used.update(inner)
-                cell = [words[i] for i in inner]
-                lines += tag_lines(
-                    words_to_lines(cell),
-                    table=f"p{page['page_number']}-t{t_index}",
-                    row=r_index,
-                    col=c_index,
-                )
+                inner = [
+                    i for i in indexes_inside(centres, bbox) if i not in used | taken
+                ]
+                taken.update(inner)
+                cells.append((r_index, c_index, [words[i] for i in inner]))
+        if is_frame(cells):
+            continue  # its words stay with the page's text
+        used |= taken
+        lines = []
+        for r_index, c_index, cell in cells:
+            lines += tag_lines(
+                words_to_lines(cell),
+                table=f"p{page['page_number']}-t{t_index}",
+                row=r_index,
+                col=c_index,
+            )
         tables.append(lines)
     rest = [w for i, w in enumerate(words) if i not in used]
     return tables, rest
+
+
+def is_frame(cells: list[tuple[int, int, list[dict]]]) -> bool:
+    """True for a table drawn as a frame round text, not a grid of values:
+    no row holds text in more than one cell, beside list markers and bullets
+    (Word papers box a summary or a numbered list in a table). Its text is
+    read as the page's own paragraphs."""
+    texts: dict[int, int] = {}
+    for r_index, _c_index, cell in cells:
+        words_text = " ".join(w["text"] for w in cell).strip()
+        if words_text and not is_marker_only(words_text):
+            texts[r_index] = texts.get(r_index, 0) + 1
+    return bool(texts) and max(texts.values()) == 1
+
+
+def is_marker_only(text: str) -> bool:
+    """True for a cell holding nothing but a list marker or bullet ("2.", "•")."""
+    return bool(LIST_MARKER.match(text)) or is_bullet_glyph(text)
 
 
 def box_of(words: list[dict], boxes: list[tuple], page_number: int) -> str | None:

@@ -8,16 +8,28 @@ import itertools
 from .lines import tag_lines, words_to_lines
 
 
-def find_gutter(words: list[dict], width: float, min_gap: float = 6.0) -> float | None:
+def find_gutter(
+    words: list[dict],
+    width: float,
+    min_gap: float = 6.0,
+    height: float | None = None,
+    running_share: float = 0.08,
+) -> float | None:
     """The x of a vertical gap between two text columns, or None for one column.
 
     A gutter is a run of at least `min_gap` points in the middle of the page
-    that no word crosses, with many lines of text on both sides of it.
+    that no word crosses, with many lines of text on both sides of it. With
+    the page's `height`, words in its top and bottom `running_share` (a
+    running header across both columns) are not counted as crossing.
     """
     if len(words) < 40:
         return None
     lo, hi = int(width * 0.3), int(width * 0.7)
-    crossing = crossing_counts(words, lo, hi)
+    counted = words
+    if height is not None:
+        top, bottom = height * running_share, height * (1 - running_share)
+        counted = [w for w in words if w["top"] >= top and w["bottom"] <= bottom]
+    crossing = crossing_counts(counted, lo, hi)
     # Full-width lines (a heading, a box, footnotes) cross the gutter: allow a few.
     allowed = len(words) // 100
     best, run_start = None, None
@@ -62,10 +74,12 @@ def crossing_counts(words: list[dict], lo: int, hi: int) -> list[int]:
     return list(itertools.accumulate(changes[:-1]))
 
 
-def column_lines(words: list[dict], width: float) -> list[dict]:
+def column_lines(
+    words: list[dict], width: float, height: float | None = None
+) -> list[dict]:
     """Lines in reading order: one column top to bottom, or, on a two-column
     page, each band between full-width lines left column first."""
-    gutter = find_gutter(words, width)
+    gutter = find_gutter(words, width, height=height)
     if gutter is None:
         return tag_lines(words_to_lines(words), column=0)
     crossing = [w for w in words if w["x0"] < gutter < w["x1"]]

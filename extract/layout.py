@@ -84,7 +84,9 @@ def page_to_lines(page: dict) -> list[dict]:
     words = [w for w in page["words"] if w.get("upright", True) and w["text"].strip()]
     tables, rest = table_lines(page, words)
     labels, rest = split_margin_words(rest, page["width"])
-    lines = merge_margin_lines(column_lines(rest, page["width"]), margin_lines(labels))
+    lines = merge_margin_lines(
+        column_lines(rest, page["width"], page.get("height")), margin_lines(labels)
+    )
     for table in tables:
         if table:
             top = min(line["top"] for line in table)

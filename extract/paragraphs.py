@@ -51,7 +51,8 @@ def place(line: dict) -> tuple:
 
 def right_edges(lines: list[dict], fewest: int = 3) -> dict[tuple, float | None]:
     """The right edge of the text in each place (page, column, box, cell), or
-    None where too few lines stand to tell (then the page column's edge).
+    None where too few lines stand to tell (then the page column's edge, or
+    a table cell's column's).
 
     Ragged text reaches its measure only on some lines, and a stray long line
     (a URL) can pass it, so the edge is taken low rather than high: the fifth
@@ -62,16 +63,39 @@ def right_edges(lines: list[dict], fewest: int = 3) -> dict[tuple, float | None]
         reaches.setdefault(place(line), []).append(line["x1"])
         if line.get("box") is None and line.get("table") is None:
             reaches.setdefault(place(line)[:2], []).append(line["x1"])
+        if line.get("table") is not None:
+            reaches.setdefault(table_column(line), []).append(line["x1"])
+        elif line.get("box") is not None:
+            reaches.setdefault(("boxes", line["page"], line.get("column")), []).append(
+                line["x1"]
+            )
     edges = {
         key: sorted(xs, reverse=True)[min(len(xs) // 5, 4)]
         for key, xs in reaches.items()
         if len(xs) >= fewest
     }
     return {
-        key: edges.get(key, edges.get(key[:2]) if key[2:] == (None,) * 4 else None)
+        key: edges.get(key, fallback_edge(key, edges))
         for key in reaches
-        if len(key) > 2
+        if len(key) == 6
     }
+
+
+def table_column(line: dict) -> tuple:
+    """The key of a table cell's column: every row's cell in it ends at one edge."""
+    return ("table column", line["page"], line.get("table"), line.get("col"))
+
+
+def fallback_edge(key: tuple, edges: dict) -> float | None:
+    """The edge of a place with too few lines to tell: its page column's; for
+    a table cell (a row of a list typed as a table) its table column's; for a
+    shaded box, that of all the page's boxes."""
+    page, column, box, table, _row, col = key
+    if table is not None:
+        return edges.get(("table column", page, table, col))
+    if box is not None:  # a box of a few lines: the page's boxes, set alike
+        return edges.get(("boxes", page, column))
+    return edges.get(key[:2])
 
 
 def justified_places(
