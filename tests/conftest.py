@@ -15,10 +15,12 @@ SLOW_MODULES = {
     "test_browser": "drives Datasette in headless chromium",
     "test_devset": "extracts every report of ../shared/dev-set/",
     "test_end_to_end": "ingests corpus PDFs through the real CLI",
+    "test_explain": "extracts a corpus report with and without --explain",
     "test_fastchars": "compares every character of every corpus page",
     "test_fuzz": "hypothesis over mutated PDF bytes and page geometry",
     "test_golden": "extracts every corpus PDF",
     "test_hazards": "runs every hazard PDF in an extraction child",
+    "test_import_tracker": "writes and imports spreadsheets of every golden item",
     "test_imports": "imports each command in a fresh interpreter",
     "test_isolate": "starts extraction children to hit deadlines and memory caps",
     "test_items_fuzz": "hypothesis over block sequences",
@@ -34,8 +36,8 @@ SLOW_TESTS = {
         "scores every pair against the exhaustive reference"
     ),
     "test_docx::test_hmic_extract_reads_a_docx": "runs hmic extract in a process",
-    "test_import_tracker::test_each_shape_links_its_rows_and_imports_once": (
-        "writes and imports a spreadsheet of every golden item, in four shapes"
+    "test_docx::test_seed_committee_paper_docx_gives_the_same_items_as_its_pdf": (
+        "extracts the seed committee paper as .docx and as PDF"
     ),
     "test_ingest::test_killed_ingest_leaves_no_extraction_child": (
         "kills a real ingest and waits for its children"
