@@ -3,8 +3,8 @@ runs the rest in under a minute, and `make test` runs everything.
 
 A module is slow as a whole when its tests read every corpus PDF, start fresh
 interpreters or extraction children, or drive a browser; a test is slow on its
-own when it alone takes more than about 5 s (`pytest --durations=40`). The
-reasons are what `pytest --markers` cannot say: why each is slow.
+own when it alone takes more than about 2 s (`pytest -m "not slow"
+--durations=40` shows the next ones to list). Each entry says why it is slow.
 """
 
 from __future__ import annotations
