@@ -3,7 +3,9 @@ scored against its golden, written from the source's marks (never from the
 extractor): per document, F1, exact text and page accuracy may not fall below
 the floors in tests/variant_floor.tsv. Floors only rise
 (`python -m tests.score --raise-floors`); they record how far the extractor
-has got, not what it should output.
+has got, not what it should output. A variant PDF re-rendered (its layout
+changed) is a new document: the commit that re-renders it sets its row to
+its new figures and says which fell.
 
 A variant-document the extractor gets badly wrong is listed with its cause in
 tests/variant_known_misses.tsv: a strict xfail that it is right (F1 >= 0.9),
