@@ -559,7 +559,7 @@ def backup(db_path, to_path):
 
 @cli.group()
 def item():
-    """Correct what the extractor read: add, edit, confirm or reject an item.
+    """Correct what the extractor read: add, edit, confirm, merge or reject items.
 
     Each correction is kept in status_history (who and why) and survives
     `hmic ingest --reextract`.
@@ -669,6 +669,31 @@ def item_confirm(item_id, reason, db_path, analyst):
         db_path, lambda db: confirm_item(db, item_id, reason=reason, analyst=analyst)
     )
     click.echo(f"{row['id']} confirmed")
+
+
+@item.command("merge")
+@click.argument("keep_id")
+@click.argument("other_id")
+@reason_option
+@register_db_option
+@analyst_option
+def item_merge(keep_id, other_id, reason, db_path, analyst):
+    """Make OTHER_ID part of KEEP_ID: one item, every printing and its history.
+
+    For a repeat de-duplication missed; OTHER_ID stays, rejected, pointing at
+    KEEP_ID. `hmic review-links --split` takes a printing out again.
+
+    \b
+    Example:
+        hmic item merge 1c3ec66a 9f02b7d1 --reason "the 2016 rewording"
+    """
+    from pipeline.register import merge_items
+
+    row = _correct(
+        db_path,
+        lambda db: merge_items(db, keep_id, other_id, reason=reason, analyst=analyst),
+    )
+    click.echo(f"{row['id']} now holds {other_id}")
 
 
 @item.command("reject")

@@ -11,6 +11,7 @@ from .printings import (
     _insert_item,
     _insert_occurrence,
     _refresh_origin,
+    refresh_confidence,
 )
 from .statuses import RAGS, STATUSES
 from .store import (
@@ -301,3 +302,59 @@ def reject_item(
         _correction(db, item_id, "rejected", now[:10], None, reason, analyst, now)
         db["items"].update(item_id, {"rejected_at": now, "updated_at": now})
     return db["items"].get(item_id)
+
+
+def merge_items(
+    db: Database,
+    keep_id: str,
+    other_id: str,
+    *,
+    reason: str | None = None,
+    analyst: str | None = None,
+    now: str | None = None,
+) -> dict:
+    """Make two items one: `other_id`'s printings, history, links and imported
+    rows become `keep_id`'s; return the kept item's row.
+
+    For the repeat de-duplication missed (two wordings of one recommendation).
+    The other item stays, rejected and `merged_into` the kept one, so its id
+    still answers and the merge is history on both; later printings like it
+    join the kept item, and re-extraction keeps them together. Undo a printing
+    with `hmic review-links --split`. Raises ValueError for an item merged
+    into itself.
+    """
+    now = now or now_iso()
+    with write_transaction(db):
+        keep_id = resolve_item_id(db, keep_id)
+        other_id = resolve_item_id(db, other_id)
+        if keep_id == other_id:
+            raise ValueError(f"{keep_id}: an item cannot be merged into itself")
+        moves = (
+            ("occurrences", "item_id"), ("occurrences", "parent_item_id"),
+            ("links", "from_item_id"), ("links", "to_item_id"),
+            ("import_rows", "item_id"),
+        )  # fmt: skip
+        for table, column in moves:
+            db.execute(
+                f"UPDATE {table} SET {column} = ? WHERE {column} = ?",
+                [keep_id, other_id],
+            )
+        # A tracker's or an import's entry the kept item has already stays once.
+        db.execute(
+            "UPDATE OR IGNORE status_history SET item_id = ? WHERE item_id = ?",
+            [keep_id, other_id],
+        )
+        _correction(db, keep_id, "merged", other_id, None, reason, analyst, now)
+        _correction(db, other_id, "merged", keep_id, None, reason, analyst, now)
+        db["items"].update(
+            other_id, {"merged_into": keep_id, "rejected_at": now, "updated_at": now}
+        )
+        db.execute(
+            "UPDATE items SET missing_since = NULL WHERE id = ? AND EXISTS (SELECT 1 "
+            "FROM occurrences WHERE item_id = ? AND missing_since IS NULL)",
+            [keep_id, keep_id],
+        )
+        _refresh_origin(db, keep_id)
+        refresh_item(db, keep_id, now)
+        refresh_confidence(db, item_ids=(keep_id,))
+    return db["items"].get(keep_id)

@@ -334,6 +334,12 @@ def _reread_addressees(db: Database) -> None:
         )
 
 
+def _merged_items(db: Database) -> None:
+    # `hmic item merge KEEP OTHER`: OTHER's printings and history become
+    # KEEP's; OTHER stays (rejected, pointing at KEEP) so its id still answers.
+    db.execute("ALTER TABLE items ADD COLUMN merged_into TEXT REFERENCES items(id)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (1, "create tables", _create_tables),
     (2, "full-text search on items.text", _create_fts),
@@ -348,6 +354,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Database], None]]] = [
     (11, "tracked_forces: the forces the analyst says are tracked", _tracked_forces),
     (12, "links.reviewed_by/reviewed_at: who reviewed a link", _link_reviewers),
     (13, "addressees read past long lead-ins", _reread_addressees),
+    (14, "items.merged_into: items an analyst merged", _merged_items),
 ]
 
 

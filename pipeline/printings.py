@@ -77,8 +77,17 @@ _CANDIDATE_SQL = (
 
 def _candidates(db: Database) -> dedupe.CandidateIndex:
     # Normalised once per report, not once per printing and candidate.
-    rows = db.execute(f"{_CANDIDATE_SQL} ORDER BY items.id")
-    return dedupe.CandidateIndex(_row_to_candidate(row) for row in rows)
+    rows = db.execute(
+        f"{_CANDIDATE_SQL} WHERE items.merged_into IS NULL ORDER BY items.id"
+    ).fetchall()
+    # An item an analyst merged into another (edits.merge_items) stands for
+    # that one, its printings included: a later printing worded like it joins
+    # the item it was merged into.
+    merged = db.execute(
+        f"{_CANDIDATE_SQL.replace('items.id', 'items.merged_into')} "
+        "WHERE items.merged_into IS NOT NULL ORDER BY items.id"
+    ).fetchall()
+    return dedupe.CandidateIndex(_row_to_candidate(row) for row in [*rows, *merged])
 
 
 def _candidate_for(db: Database, item_id: str) -> dedupe.Candidate:

@@ -324,3 +324,52 @@ def test_hmic_review_refuses_what_it_cannot_do(queue_path):
     assert "nope: no such item" in refused("--confirm", "nope")
     assert "link 999: no such link" in refused("--confirm-link", "999")
     assert "tracker row 999: no such imported row" in refused("--confirm-row", "999")
+
+
+# --- merging two items de-duplication kept apart (hmic item merge) -----------------
+
+REWORDED = ("Calls for service should be graded by threat, harm and risk, and "
+            "attendance times must be met, the force should make sure.")  # fmt: skip
+
+
+def test_merged_items_are_one_and_stay_one(db_path):
+    db = register.open_register(db_path)
+    reworded = [fx.item("area_for_improvement", None, REWORDED, 8)]
+    later = fx.document("peel-2016", "PEEL 2016", "2017-03-02", fx.WMP,
+                        "inspection", reworded)  # fmt: skip
+    register.load_document(db, later, now="2017-03-10T09:00:00+00:00")
+    found = ids(db)
+    keep, other = found[CUT_OFF], found[REWORDED]  # too unlike to be linked
+    register.record_change(db, other, "owner", "ACC Crime")
+    db.conn.close()
+
+    out = hmic("item", "merge", keep[:8], other, "--reason", "the 2016 rewording",
+               "--analyst", "erin", "--db", db_path).stdout  # fmt: skip
+    assert out == f"{keep} now holds {other}\n"
+    db = register.open_register(db_path)
+    exported = {i["id"]: i for i in json.loads(export.export_json(db))["items"]}
+    assert other not in exported
+    assert len(exported[keep]["occurrences"]) == 2
+    assert db["items"].get(keep)["owner"] == "ACC Crime"  # the history came too
+    assert db.execute(
+        "SELECT item_id, value, analyst FROM status_history WHERE field = 'merged' "
+        "ORDER BY item_id"
+    ).fetchall() == sorted([(keep, other, "erin"), (other, keep, "erin")])
+
+    # Re-extracted, and a third report repeating the rewording: still one item.
+    register.load_document(db, later, reextract=True, now="2026-12-01T09:00:00+00:00")
+    again = fx.document("peel-2017", "PEEL 2017", "2018-03-22", fx.WMP,
+                        "inspection", reworded)  # fmt: skip
+    register.load_document(db, again)
+    assert db.execute(
+        "SELECT count(DISTINCT item_id) FROM occurrences WHERE text IN (?, ?)",
+        [CUT_OFF, REWORDED],
+    ).fetchone() == (1,)
+    assert len(json.loads(export.export_json(db))["items"]) == len(exported)
+
+
+def test_an_item_is_not_merged_into_itself(db_path):
+    db = register.open_register(db_path)
+    item_id = ids(db)[CUT_OFF]
+    with pytest.raises(ValueError, match="cannot be merged into itself"):
+        register.merge_items(db, item_id, item_id[:8])
