@@ -49,7 +49,10 @@ LEFT JOIN occurrences AS first_occurrence ON first_occurrence.id = (
   SELECT o.id FROM occurrences AS o
   WHERE o.item_id = items.id AND o.report_id = items.first_report_id
   ORDER BY o.position LIMIT 1
-);
+)
+-- An item an analyst rejected (hmic item reject) or merged stays in `items`
+-- with its history, but leaves the tables analysts read.
+WHERE items.rejected_at IS NULL;
 
 -- One row per printing of an item: which report, which page, and the link
 -- that opens the PDF there.
@@ -74,5 +77,6 @@ SELECT
   items.rag
 FROM occurrences
 JOIN reports ON reports.id = occurrences.report_id
-JOIN items ON items.id = occurrences.item_id;
+JOIN items ON items.id = occurrences.item_id
+WHERE items.rejected_at IS NULL;
 

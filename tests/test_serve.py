@@ -1103,3 +1103,36 @@ def test_the_review_queue_puts_weak_readings_in_front_and_settles_them(
         ("i-ph", "rejected", "not in the report", "alice"),
     ]
     assert reviewed == ("alice",) and outcome == ("linked",)
+
+
+def test_a_rejected_item_leaves_the_tables_and_the_dashboard(datasette, register):
+    db_path, _ = register
+    with closing(sqlite3.connect(db_path)) as connection:
+        connection.execute(
+            "update items set rejected_at = '2024-06-03T09:00:00Z' where id = 'i-vul'"
+        )
+        connection.commit()
+    home = datasette_get(datasette, "/").text
+    assert dashboard_cell(home, "recommendation", "closed") == ""  # was 1
+    listed = datasette_get(
+        datasette, "/register/item_register.json?_shape=array&_col=item_id"
+    ).json()
+    assert {row["item_id"] for row in listed} == {"i-dom", "i-new"}
+    printed = datasette_get(
+        datasette, "/register/occurrence_sources.json?_shape=array&_col=item_id"
+    ).json()
+    assert "i-vul" not in {row["item_id"] for row in printed}
+
+
+def test_the_dashboard_says_what_waits_for_review(datasette, register):
+    db_path, _ = register
+    add_review_cases(db_path)
+    add_unsure_readings(db_path)
+    home = datasette_get(datasette, "/").text
+    # 1 weak reading, 2 links, 1 missing item, 2 tracker rows, 1 placeholder item
+    assert "Waiting for review: 7" in home
+    assert (
+        '<a href="/-/review#low-confidence">Items extraction was unsure of '
+        "(confidence under 0.5)</a>: 1" in home
+    )
+    assert '<a href="/-/review#tracker-rows">' in home

@@ -44,7 +44,7 @@ def dashboard_data(connection: sqlite3.Connection, today: date) -> dict:
         "by_kind": rows(
             connection,
             f"SELECT kind, {status_sums}, count(*) AS total FROM items "
-            "GROUP BY kind ORDER BY total DESC",
+            "WHERE rejected_at IS NULL GROUP BY kind ORDER BY total DESC",
         ),
         "red_or_overdue": rows(
             connection,
@@ -73,7 +73,20 @@ def dashboard_data(connection: sqlite3.Connection, today: date) -> dict:
             f"WHERE status IN {OUTSTANDING} GROUP BY year ORDER BY year DESC",
         ),
         "responses": responses_due(connection, today),
+        "review": review_counts(connection),
     }
+
+
+def review_counts(connection: sqlite3.Connection) -> list[dict]:
+    """[{key, heading, count}] for each section of the review queue
+    (pipeline/review.py), as /-/review and `hmic review` list them."""
+    from pipeline.review import SECTIONS, review_queue
+
+    queue = review_queue(connection)
+    return [
+        {"key": key.replace("_", "-"), "heading": heading, "count": len(queue[key])}
+        for key, heading in SECTIONS.items()
+    ]
 
 
 def responses_due(connection: sqlite3.Connection, today: date) -> dict:
