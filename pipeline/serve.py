@@ -232,10 +232,16 @@ def analyst_of(actor: dict | None, config: dict) -> str | None:
 
 
 def record_analyst_status(
-    db_path: str | Path, item_id: str, word: str, note: str | None, analyst: str
+    db_path: str | Path,
+    item_id: str,
+    word: str,
+    note: str | None,
+    analyst: str,
+    force: str | None = None,
 ) -> dict:
     """Record `word` (a status, or a RAG grade) for `item_id` as `hmic status`
-    does, naming `analyst`; return the item row.
+    does, naming `analyst` and, for an item several forces must act on, the
+    `force` whose change it is; return the item row.
 
     Raises ValueError for a word that is neither, UnknownItem for a bad id;
     then nothing is saved.
@@ -246,7 +252,9 @@ def record_analyst_status(
     field_name = "rag" if word in RAGS else "status"
     db = open_register(db_path)
     try:
-        return record_change(db, item_id, field_name, word, note=note, analyst=analyst)
+        return record_change(
+            db, item_id, field_name, word, note=note, analyst=analyst, force=force
+        )
     finally:
         db.conn.close()
 

@@ -1136,3 +1136,70 @@ def test_the_dashboard_says_what_waits_for_review(datasette, register):
         "(confidence under 0.5)</a>: 1" in home
     )
     assert '<a href="/-/review#tracker-rows">' in home
+
+
+def add_national_item(db_path: Path) -> None:
+    """A national report's recommendation, and a Kent report, so the item
+    applies to two forces: Test Force and Kent Police."""
+    with closing(sqlite3.connect(db_path)) as connection:
+        for report_id, force in (("rnat", None), ("rkent", "Kent Police")):
+            row = _report(report_id, f"Report {report_id}", "2018-01-10", force=force)
+            names = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            connection.execute(
+                f"insert into reports ({names}) values ({marks})", list(row.values())
+            )
+        connection.execute(
+            "insert into items (id, kind, text, status, first_report_id, "
+            "first_published) values ('i-nat', 'recommendation', 'Every force "
+            "should publish a domestic abuse plan.', 'open', 'rnat', '2018-01-10')"
+        )
+        connection.execute(
+            "insert into occurrences (id, item_id, report_id, kind, page, text, "
+            "position, match_score) values ('o-nat', 'i-nat', 'rnat', "
+            "'recommendation', 2, 'Every force should publish a plan.', 0, 100)"
+        )
+        connection.commit()
+
+
+def test_a_national_items_status_is_set_for_the_force_chosen(editable, register):
+    db_path, _ = register
+    add_national_item(db_path)
+    session = signed_in(editable)
+    page = session.run("GET", "/register/items/i-nat").text
+    assert '<select id="set-status-force" name="force" required>' in page
+    assert '<option value="Kent Police">' in page
+    assert '<option value="Test Force">' in page
+    refused = session.run("POST", "/-/set-status", data=status_form(
+        session, "i-nat", status="in_progress"))  # fmt: skip
+    assert refused.status_code == 400
+    assert "applies to 2 forces" in refused.text
+    assert "say whose change it is by choosing the force" in refused.text
+    saved = session.run("POST", "/-/set-status", data=status_form(
+        session, "i-nat", status="in_progress", force="Kent Police",
+        note="plan drafted"))  # fmt: skip
+    assert saved.status_code == 302, saved.text
+    followed = session.run("GET", saved.headers["location"]).text
+    assert "Saved: in_progress (Kent Police) for item i-nat, by alice" in followed
+    by_force = followed.split('class="rows-and-columns item-forces"', 1)[1]
+    by_force = by_force.split("</table>", 1)[0]
+    assert re.search(r"<td>Kent Police</td><td>in_progress</td>", by_force)
+    assert re.search(r"<td>Test Force</td><td>open</td>", by_force)
+    with closing(sqlite3.connect(db_path)) as connection:
+        rows = connection.execute(
+            "select value, force, analyst, note from status_history "
+            "where item_id = 'i-nat'"
+        ).fetchall()
+    assert rows == [("in_progress", "Kent Police", "alice", "plan drafted")]
+
+
+def test_the_item_page_says_why_the_review_queue_lists_it(datasette, register):
+    db_path, _ = register
+    add_unsure_readings(db_path)
+    page = datasette_get(datasette, "/register/items/i-new").text
+    assert "confidence 0.30 (in-section-sentence)" in page
+    assert "In the review queue</a>: extraction was unsure of it" in page
+    assert (
+        "In the review queue"
+        not in datasette_get(datasette, "/register/items/i-dom").text
+    )

@@ -1,6 +1,7 @@
 """Datasette plugin: an analyst's status change from the browser (--edit only).
 
-GET /-/set-status?item_id=ID shows the item and a form; POST records the
+GET /-/set-status?item_id=ID shows the item and a form (with a choice of
+force when the item applies to several, as `hmic status --force`); POST records the
 change with pipeline.serve.record_analyst_status, the same record_change that
 `hmic status` calls, so the change gets its status_history row and names the
 signed-in analyst. A bad status word shows an error and saves nothing.
@@ -42,29 +43,41 @@ async def _save(request, datasette, config, analyst, form):
     item_id = (form.get("item_id") or "").strip()
     word = (form.get("status") or "").strip()
     note = (form.get("note") or "").strip() or None
+    force = (form.get("force") or "").strip() or None
     path = datasette.get_database(config["database"]).path
     try:
         await asyncio.to_thread(
-            record_analyst_status, path, item_id, word, note, analyst
+            record_analyst_status, path, item_id, word, note, analyst, force
         )
     except (UnknownItem, ValueError) as exc:
         reason = f"no item {item_id!r}" if isinstance(exc, UnknownItem) else exc
+        reason = str(reason).replace("with --force", "by choosing the force")
         datasette.add_message(request, f"Nothing saved: {reason}", datasette.ERROR)
-        return await _form(request, datasette, config, item_id, word, note, 400)
-    datasette.add_message(request, f"Saved: {word} for item {item_id}, by {analyst}")
+        return await _form(request, datasette, config, item_id, word, note, 400, force)
+    whose = f" ({force})" if force else ""
+    datasette.add_message(
+        request, f"Saved: {word}{whose} for item {item_id}, by {analyst}"
+    )
     return Response.redirect(config["item_url"].format(item_id=tilde_encode(item_id)))
 
 
-async def _form(request, datasette, config, item_id, word="", note="", status=200):
+async def _form(
+    request, datasette, config, item_id, word="", note="", status=200, force=None
+):
+    from pipeline.tracking import item_forces
+
     database = datasette.get_database(config["database"])
     rows = await database.execute(
         "select id, kind, text, status, rag from items where id = ?", [item_id]
     )
+    forces = await database.execute_fn(lambda conn: item_forces(conn, item_id))
     context = {
         "item": dict(rows.first()) if rows.first() else None,
         "item_id": item_id,
         "word": word,
         "note": note or "",
+        "force": force or "",
+        "forces": forces,  # a choice of force when the item applies to several
         "choices": [*STATUSES, *RAGS],
     }
     html = await datasette.render_template("set_status.html", context, request=request)

@@ -39,7 +39,9 @@ def item_page_data(connection: sqlite3.Connection, item_id: str) -> dict | None:
 
     Keys: item, kind_label, first (its first printing), printings, history,
     cause, answers (recommendations answering it), related (linked items),
-    forces (latest status per force, when the history records forces).
+    forces (each force the item applies to, with its own status, RAG, owner
+    and target date, pipeline/tracking.py), review (why the review queue
+    lists it, or None).
     """
     found = rows(connection, "SELECT * FROM items WHERE id = ?", [item_id])
     if not found:
@@ -66,7 +68,8 @@ def item_page_data(connection: sqlite3.Connection, item_id: str) -> dict | None:
         "first": first,
         "printings": printings,
         "history": history,
-        "forces": latest_by_force(history),
+        "forces": force_states(connection, item_id, history),
+        "review": review_reason(item),
         "cause": cause_of_concern(connection, item_id),
         "answers": answering_items(connection, item_id),
         "related": related_items(connection, item_id),
@@ -84,15 +87,33 @@ def item_history(connection: sqlite3.Connection, item_id: str) -> list[dict]:
     )
 
 
-def latest_by_force(history: list[dict]) -> list[dict]:
-    """[{force, status, rag, owner, target_date}] from the newest entry of each
-    field for each force named in `history` (empty when none names one)."""
-    forces: dict[str, dict] = {}
-    for entry in history:  # oldest first, so later entries win
-        force = entry.get("force")
-        if force and entry["field"] in ("status", "rag", "owner", "target_date"):
-            forces.setdefault(force, {"force": force})[entry["field"]] = entry["value"]
-    return [forces[name] for name in sorted(forces)]
+def force_states(
+    connection: sqlite3.Connection, item_id: str, history: list[dict]
+) -> list[dict]:
+    """[{force, status, rag, owner, target_date}] for each force the item
+    applies to, each from that force's newest entries and those for no force,
+    as `hmic export` gives them (tracking.newest_values)."""
+    from pipeline.tracking import FIELDS, item_forces, newest_values
+
+    forces = item_forces(connection, item_id)
+    if len(forces) == 1:  # the item's own columns are that force's
+        item = rows(connection, "SELECT * FROM items WHERE id = ?", [item_id])[0]
+        return [{"force": forces[0], **{f: item[f] for f in FIELDS}}]
+    return [{"force": force, **newest_values(history, force)} for force in forces]
+
+
+def review_reason(item: dict) -> str | None:
+    """Why /-/review lists the item (pipeline/review.py), or None."""
+    from pipeline.review import LOW_CONFIDENCE
+
+    if item.get("rejected_at") or item.get("reviewed_at"):
+        return None
+    confidence = item.get("confidence")
+    if confidence is not None and confidence < LOW_CONFIDENCE:
+        return f"extraction was unsure of it (confidence {confidence:.2f})"
+    if item.get("missing_since"):
+        return "a re-extract no longer finds it"
+    return None
 
 
 def cause_of_concern(connection: sqlite3.Connection, item_id: str) -> dict | None:
