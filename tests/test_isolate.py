@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract import isolate
+from extract import isolate, ocr
 from extract.errors import DamagedPdf, TooLarge, TooSlow
 from pipeline.cli import cli
 
@@ -102,6 +102,43 @@ def test_deadline_kills_the_whole_process_group(tmp_path):
             break
         time.sleep(0.1)
     assert not is_running(grandchild)
+
+
+def ocr_recording_group(spec: str):
+    """extract_with_warnings on a scan, having written this child's process
+    group (its pid) to a file: "PIDFILE::SCAN"."""
+    pid_file, scan = spec.split("::")
+    Path(pid_file).write_text(str(os.getpgid(0)))
+    return isolate.extract_with_warnings(scan)
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live processes in process group `pgid`."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            members.append(int(stat.parent.name))
+    return members
+
+
+@pytest.mark.skipif(not ocr.is_available(), reason="OCR (tesseract) is not installed")
+def test_ocr_runs_under_the_deadline_and_dies_with_the_child(tmp_path, warm_forkserver):
+    scan = Path(__file__).parent / "scanned" / "fam-joint-2022-lincolnshire.pdf"
+    pid_file = tmp_path / "child.pgid"
+    started = time.monotonic()
+    run = isolate._run_in_child(ocr_recording_group, f"{pid_file}::{scan}", 4.0, 1536)
+    assert isinstance(run.outcome, TooSlow)  # 5 pages of OCR take about 15 s
+    assert time.monotonic() - started < 4.0 + 3.0
+    pgid = int(pid_file.read_text())
+    for _ in range(50):  # tesseract, its child, is killed with it
+        if not group_members(pgid):
+            break
+        time.sleep(0.1)
+    assert group_members(pgid) == []
 
 
 def is_running(pid: int) -> bool:
