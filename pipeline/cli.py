@@ -131,7 +131,8 @@ register_db_option = click.option(
     help="Extract files already loaded again; ids and analysts' fields are kept.",
 )
 def ingest(paths, db_path, workers, reextract):
-    """Load every new PDF in PATHS (files or folders; default corpus/).
+    """Load every new PDF or Word paper (.docx) in PATHS (files or folders;
+    default corpus/).
 
     The register is output/register.db unless --db says otherwise. Files
     already loaded (same bytes, or the same report re-saved) are skipped.
