@@ -42,22 +42,29 @@ def page_texts_to_tokens(page_texts: list[str]) -> list[tuple[str, int]]:
 
 
 def find_probe(
-    tokens: list[tuple[str, int]], probe: str, start: int, max_gap: int = 14
+    tokens: list[tuple[str, int]],
+    probe: str,
+    start: int,
+    max_gap: int = 14,
+    taken: frozenset = frozenset(),
 ):
     """Index in tokens where the probe's words start (at or after start), or None.
 
     First an exact run of tokens; then the words in order with at most
     `max_gap` other tokens between them (table cells interleave lines).
+    Indexes in `taken` (where earlier items start) are passed over: two
+    items with the same first words ("By 31 July 2023, the brigade should:")
+    do not start at one place.
     """
     words = [w for w in (normalise_token(t) for t in probe.split()) if w]
     if not words:
         return None
     texts = [t for t, _ in tokens]
     for index in range(start, len(texts) - len(words) + 1):
-        if texts[index : index + len(words)] == words:
+        if texts[index : index + len(words)] == words and index not in taken:
             return index
     for index in range(start, len(texts)):
-        if texts[index] != words[0]:
+        if texts[index] != words[0] or index in taken:
             continue
         position, ok = index, True
         for word in words[1:]:
@@ -76,6 +83,7 @@ def marks_to_items(marks, tokens, name: str) -> list[dict]:
     items: list[dict] = []
     index_of: dict[str, int] = {}
     cursor = 0
+    starts: set[int] = set()
     for mark in marks:
         attrs = mark.attrs
         if "same" in attrs:
@@ -84,13 +92,14 @@ def marks_to_items(marks, tokens, name: str) -> list[dict]:
             continue
         found = find_probe(tokens, mark.probe, cursor)
         if found is None:
-            found = find_probe(tokens, mark.probe, 0)
+            found = find_probe(tokens, mark.probe, 0, taken=frozenset(starts))
         if found is None:
             raise ItemNotFound(
                 f"{name}: line {mark.line}: the item's first words "
                 f"{mark.probe!r} are not in the PDF text"
             )
         cursor = found + 1
+        starts.add(found)
         if "id" in attrs:
             index_of[attrs["id"]] = len(items)
         parent = attrs.get("parent")
