@@ -8,11 +8,16 @@ itself, as python-docx wrote it, in tests/docx/<name>.docx: the seed
 committee paper as the corpus prints it (typed numbers, Symbol bullets, a
 table, footnotes) and sources in the `word-list` layout variant (Word list
 numbering, Wingdings bullets, labels as headings), whose goldens are
-tests/golden/variants/<stem>--word-list.json. tests/test_docx.py reads them.
+tests/golden/variants/<stem>--word-list.json; and the seed paper saved again
+by LibreOffice (`<stem>--libreoffice.docx`: another producer's XML for the
+same paper; needs soffice, skipped without it). tests/test_docx.py reads them.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -49,13 +54,38 @@ def fix_zip_dates(path: Path, stamp=(2017, 1, 1, 0, 0, 0)) -> None:
         entries = [(info, old.read(info)) for info in old.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
         for info, data in entries:
-            new.writestr(zipfile.ZipInfo(info.filename, stamp), data)
+            entry = zipfile.ZipInfo(info.filename, stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED  # ZipInfo's default: stored
+            new.writestr(entry, data)
+
+
+def resave_with_libreoffice(docx_path: Path) -> Path | None:
+    """<stem>.docx saved again by LibreOffice as <stem>--libreoffice.docx,
+    or None without soffice."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    target = docx_path.with_name(f"{docx_path.stem}--libreoffice.docx")
+    with tempfile.TemporaryDirectory(prefix="hmic-lo-") as folder:
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+             "--convert-to", "docx:MS Word 2007 XML", "--outdir", folder,
+             str(docx_path)],
+            check=True, capture_output=True, timeout=240,
+        )  # fmt: skip
+        shutil.copyfile(Path(folder) / docx_path.name, target)
+    fix_zip_dates(target)
+    return target
 
 
 def main() -> int:
     for stem, variant in COPIES:
-        target = render_copy(stem, variant)
-        print(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KiB")
+        targets = [render_copy(stem, variant)]
+        if variant is None:
+            targets.append(resave_with_libreoffice(targets[0]))
+        for target in filter(None, targets):
+            size = target.stat().st_size // 1024
+            print(f"{target.relative_to(ROOT)}: {size} KiB")
     return 0
 
 

@@ -242,6 +242,14 @@ def test_seed_committee_paper_docx_gives_its_golden_items():
     assert all(item["page"] is None for item in got["items"]), "Word has no pages"
 
 
+def test_seed_paper_saved_by_libreoffice_gives_its_golden_items():
+    # Another producer's XML for the same paper: LibreOffice's own styles,
+    # numbering part and table markup, and no rendered page breaks either.
+    golden = json.loads((GOLDEN / f"{SEED.stem}.json").read_text("utf-8"))
+    got = extract_report(DOCX / f"{SEED.stem}--libreoffice.docx")
+    assert fields_of(got["items"]) == fields_of(golden["items"])
+
+
 def test_seed_committee_paper_docx_gives_the_same_items_as_its_pdf():
     as_pdf = extract_report(ROOT / "corpus" / f"{SEED.stem}.pdf")
     as_docx = extract_report(SEED)
