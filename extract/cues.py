@@ -21,12 +21,14 @@ from .nlp import text_spans
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
 
 
-STATUS_WORDS = re.compile(
-    r"\b(addressed and archived|partially achieved|not achieved|not yet started|"
-    r"not started|on track|superseded|achieved|closed|completed|complete|"
-    r"discharged|archived|on-?going|in progress|open|outstanding|met)\b",
-    re.I,
+STATUS_PHRASES = (
+    r"addressed and archived|partially achieved|partially complete|not achieved|"
+    r"not yet started|not started|on track|superseded|achieved|closed|completed|"
+    r"complete|discharged|archived|on-?going|in progress|open|outstanding|met"
 )
+STATUS_WORDS = re.compile(rf"\b({STATUS_PHRASES})\b", re.I)
+# a status printed on its own after an item: "On track.", "Complete."
+STATUS_ALONE = re.compile(rf"\s*({STATUS_PHRASES})\s*(?:[.;]|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,10 @@ class Context:
     intro_kinds: list = field(default_factory=list)
     # whether that sentence ended in a colon: only then does a list follow it
     intro_lists: bool = False
-    default_status: str | None = None
+    default_status: str | None = None  # "… two of which remain open": this report's
+    heading_status: str | None = (
+        None  # "Recommendations assessed as Red": the heading's
+    )
     tracker: bool = False
     table_header: dict | None = None
     history: float | None = None  # the size of the heading over earlier recommendations
@@ -200,7 +205,8 @@ def status_from(cues: list[Cue], text: str) -> str | None:
     """The status a tracker sentence gives ("... has been addressed and archived",
     "Status: Complete", "Progress: on-going – target date …")."""
     if not any(c.label == "status" for c in cues):
-        return None
+        alone = STATUS_ALONE.match(text)
+        return alone.group(1).lower() if alone else None
     label = next(
         (
             c

@@ -40,6 +40,7 @@ from .cues import (
     status_from,
 )
 from .tracker import (
+    inline_quote,
     is_report_name,
     kind_named,
     kinds_named,
@@ -175,6 +176,22 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context) -> Opening | None
         return Opening(
             label.label, label_number(label) or number_of(block), text, label.rule, 3
         )
+    quoted = inline_quote(block.text) if ctx.tracker and not block.table else None
+    if quoted is not None and re.search(r"\bshould\b", block.text[quoted:]):
+        kind = kinds_named(block.text[:quoted])[:1] or ctx.intro_kinds[:1]
+        if kind:  # "The first open AFI is that “The force should …”"
+            ctx.pending = None
+            return Opening(
+                kind[0],
+                None,  # the paragraph's number is the tracker's, not the item's
+                block.text[quoted:],
+                "tracker-inline-quote",
+                2,
+            )
+    if ctx.pending and is_not_item(cues):
+        # "RECOMMENDATION" over "It is recommended that the Committee notes …"
+        ctx.pending = None
+        return None
     if ctx.pending:
         kind, number, rule = ctx.pending.kind, ctx.pending.number, ctx.pending.rule
         titled_without_cue = rule == "titled-item" and not (
@@ -308,6 +325,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
             name = report_name(block.text)
         if name:
             ctx.source_report, ctx.quoted_kind = name, None
+            ctx.default_status = None  # "… which remain open" was the last report's
             ctx.intro_kinds = introduced_kinds(block, cues, tracker=True)
             ctx.intro_lists = block.text.rstrip().endswith((":", ":-"))
             ctx.pending = None
@@ -316,7 +334,12 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
                 f"; introduces quotations of: {listed}" if listed else ""
             )
     titled = (ctx.tracker and ctx.source_report) or ctx.section == "recommendation"
-    if titled and is_item_heading(block) and heading_section(block, cues) is None:
+    if (
+        titled
+        and is_item_heading(block)
+        and heading_section(block, cues) is None
+        and not is_report_name(block.text)  # "3. PEEL 2018/19" names a report
+    ):
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
         ctx.pending = Pending("recommendation", number, "titled-item")
         return "a numbered heading over a quoted item (titled-item)"
@@ -337,7 +360,8 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
             ctx.section = None  # "Progress against the 2014 recommendations"
         if ctx.tracker:
             red = re.search(r"\bred\b", block.text, re.I)
-            ctx.default_status = "red" if red else None
+            ctx.heading_status = "red" if red else None
+            ctx.default_status = None
             if is_report_name(block.text):
                 ctx.source_report = report_name(block.text)
                 ctx.quoted_kind = None  # a new report: the last quote's kind is not its
@@ -348,7 +372,8 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
     if ctx.tracker:
         title = quoted_title(block.text)
         if title:
-            ctx.source_report = title
+            ctx.pending = None  # a titled item's title is followed by the item
+            ctx.source_report, ctx.default_status = title, None
             ctx.quoted_kind = kind_named(block.text)
             ctx.intro_kinds = []
             said.append(f"names the source report: {title}")
@@ -356,6 +381,8 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
         if found and re.search(r"\bwhich (are|is|remain)\b", block.text):
             ctx.default_status = found.group(1).lower()
     introduced = introduced_kinds(block, cues, ctx.tracker)
+    if not introduced and ctx.tracker and ctx.items and NEXT_OF_KIND.match(block.text):
+        introduced = [ctx.items[-1].kind]  # "The second reads:": as the first
     if introduced:
         # "We found two causes of concern:", "… contained one cause of concern
         # with two recommendations:"; "In 2015 we recommended that:" introduces
@@ -397,6 +424,15 @@ def is_history(ctx: Context, text: str) -> bool:
     return not ctx.tracker and (ctx.history is not None or bool(VERDICT.search(text)))
 
 
+# Rules that find an item by its place, not by a word naming its kind: the
+# tracker's words after it may name the kind instead.
+PLACE_RULES = ("in-section-", "tracker-quote", "titled-item")
+# A sentence introducing the next quotation of the kind just quoted.
+NEXT_OF_KIND = re.compile(
+    r"^(?:the|a|an)\s+(?:second|third|fourth|fifth|next|other|last|final|further)"
+    r"(?:\s+one)?\s+(?:reads|is|states|says)\b[^.]{0,40}:$",
+    re.I,
+)
 # A kind named with how many there were: "one cause of concern", "two AFIs".
 COUNTED_KIND = re.compile(
     r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+"
@@ -424,6 +460,8 @@ def introduced_kinds(block: Block, cues: list[Cue], tracker: bool = False) -> li
         return kinds_named(text) if tracker and COUNTED_KIND.search(text) else []
     if not tracker and is_not_item(cues):
         return ["history"]
+    if tracker and re.search(r"\brecommended(?:\s+that)?\s*:-?$", text, re.I):
+        return ["recommendation"]  # "HMICFRS recommended that:", then the quotation
     if any(c.label == "addressee" or c.rule.startswith("rec-lead-in") for c in cues):
         return []
     return kinds_named(text)
@@ -568,6 +606,10 @@ def walk(
                     index - 1,
                     "the tracker's words after the item's end are not its text",
                 )
+                named = kind_named(text[len(cut) :])
+                if named and rule.startswith(PLACE_RULES):
+                    # "“…” Work on this area for improvement has not yet started."
+                    kind = named
             text = cut
         if add_item(ctx, kind, number, text, block.page, rule, confidence):
             number_note = f" {number}" if number else ""
@@ -658,8 +700,8 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> bool:
             text=text,
             page=page,
             source_report=ctx.source_report,
-            status=ctx.default_status
-            if ctx.source_report or ctx.default_status
+            status=(ctx.default_status or ctx.heading_status)
+            if ctx.source_report or ctx.default_status or ctx.heading_status
             else None,
             parent=parent,
             rule=rule,

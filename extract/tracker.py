@@ -174,10 +174,34 @@ def kinds_named(text: str) -> list[str]:
         ("area_for_improvement", r"\bareas? for improvement\b|\bAFIs?\b"),
         ("recommendation", r"\brecommendations?\b"),
     ):
-        match = re.search(pattern, text, re.I)
-        if match:
-            found[kind] = match.start()
+        for match in re.finditer(pattern, text, re.I):
+            if not NEGATED.search(text[max(0, match.start() - 40) : match.start()]):
+                found[kind] = match.start()
+                break
     return sorted(found, key=found.get)
+
+
+# "did not identify any causes of concern", "no recommendations": a kind named
+# only to say there were none
+NEGATED = re.compile(
+    r"(?:no|not\s+(?:\w+\s+){0,2}any|nor|without)\s+(?:\w+\s+)?$", re.I
+)
+
+
+def inline_quote(text: str) -> int | None:
+    """Where a quotation opens inside a tracker's sentence that introduces it
+    ("The first open AFI is that “The force should …”"), or None. The words
+    before it are few and end as an introduction does (that, is, reads, a
+    colon)."""
+    at = next((i for i, ch in enumerate(text) if ch in '“"'), None)
+    if at is None or at == 0:
+        return None
+    before = text[:at].rstrip()
+    if len(before.split()) > 14 or not re.search(
+        r"(?:\bthat|\bis|\bwas|\breads|\bstates|\bsays|:)$", before, re.I
+    ):
+        return None
+    return at
 
 
 # --- what a tracker says after an item ------------------------------------------
