@@ -110,6 +110,19 @@ def test_a_list_restarted_by_start_override_counts_from_it(tmp_path):
     assert [b.marker for b in blocks_of(document, tmp_path)] == ["1", "4"]
 
 
+def test_numbering_comes_from_the_paragraph_style_too(tmp_path):
+    document = Document()
+    document.add_paragraph("The force should act on this now.", style="List Number")
+    document.add_paragraph("The force should act on that too.", style="List Number")
+    document.add_paragraph("a point in a list", style="List Bullet")
+    blocks = blocks_of(document, tmp_path)
+    assert [(b.kind, b.marker) for b in blocks] == [
+        ("numbered", "1"),
+        ("numbered", "2"),
+        ("bullet", "•"),
+    ]
+
+
 def test_format_number_as_word_prints_it():
     assert format_number(4, "upperRoman") == "IV"
     assert format_number(3, "lowerLetter") == "c"
