@@ -4,6 +4,7 @@ order (each band between full-width lines, left column first)."""
 from __future__ import annotations
 
 import itertools
+import statistics
 
 from .lines import tag_lines, words_to_lines
 
@@ -19,8 +20,9 @@ def find_gutter(
 
     A gutter is a run of at least `min_gap` points in the middle of the page
     that no word crosses, with many lines of text on both sides of it. With
-    the page's `height`, words in its top and bottom `running_share` (a
-    running header across both columns) are not counted as crossing.
+    the page's `height`, words smaller than the text in its top and bottom
+    `running_share` (a running header across both columns) are not counted
+    as crossing.
     """
     if len(words) < 40:
         return None
@@ -28,7 +30,13 @@ def find_gutter(
     counted = words
     if height is not None:
         top, bottom = height * running_share, height * (1 - running_share)
-        counted = [w for w in words if w["top"] >= top and w["bottom"] <= bottom]
+        body_size = statistics.median(w["size"] for w in words)
+        counted = [
+            w
+            for w in words
+            if (top <= w["top"] and w["bottom"] <= bottom)
+            or w["size"] >= body_size - 0.5
+        ]
     crossing = crossing_counts(counted, lo, hi)
     # Full-width lines (a heading, a box, footnotes) cross the gutter: allow a few.
     allowed = len(words) // 100

@@ -86,10 +86,20 @@ def test_a_table_framing_numbered_paragraphs_is_read_as_paragraphs():
     assert all(b.table is None for b in blocks)
 
 
-def test_a_running_header_across_both_columns_does_not_hide_the_gutter():
+def test_a_small_running_header_across_both_columns_does_not_hide_the_gutter():
     header = [  # two header lines, each across the gutter
-        *words("Inspection of the service 2022 and what we found in it", 65.0, 30.0),
-        *words("Effectiveness, efficiency and people of the fire service", 65.0, 42.0),
+        *words(
+            "Inspection of the fire and rescue service 2022 and what we found in it at the time",
+            65.0,
+            30.0,
+            size=8.0,
+        ),
+        *words(
+            "Effectiveness, efficiency and people of the fire and rescue service in the year",
+            65.0,
+            42.0,
+            size=8.0,
+        ),
     ]
     left = paragraph(["Left column text goes here now"] * 8, x0=65.0, top=100.0)
     right = paragraph(["Right column words stand here"] * 8, x0=330.0, top=100.0)
