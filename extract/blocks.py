@@ -33,8 +33,17 @@ class Block:
     column: int = 0  # 0 full width / single column, 1 left, 2 right
 
 
-def group_to_block(group: list[dict], body_size: float, margin: float, vocab) -> Block:
-    """A group of lines -> a Block with its kind, marker and level."""
+def group_to_block(
+    group: list[dict],
+    body_size: float,
+    margin: float,
+    vocab,
+    marks_breaks: bool = False,
+) -> Block:
+    """A group of lines -> a Block with its kind, marker and level.
+
+    With `marks_breaks` (the report marks the hyphens its typesetter inserts,
+    U+2010 or U+00AD), a plain hyphen ending a line was typed: it stays."""
     first = group[0]
     start = line_starts_item(first)
     texts = [line["text"] for line in group]
@@ -43,8 +52,10 @@ def group_to_block(group: list[dict], body_size: float, margin: float, vocab) ->
         if start[0] == "bullet" and len(start[1]) == 1 and first["text"][1:2] != " ":
             texts[0] = first["text"][1:].lstrip()
     text = ""
-    for part in texts:
-        text = join_lines(text, part, vocab)
+    for index, part in enumerate(texts):
+        inserted = index > 0 and group[index - 1].get("soft_hyphen", False)
+        typed = marks_breaks and index > 0 and not inserted
+        text = join_lines(text, part, vocab, inserted, typed)
     text = re.sub(r"\s+", " ", text).strip()
     size = statistics.median(line["size"] for line in group)
     heading = (
@@ -125,12 +136,15 @@ def lines_to_blocks(lines: list[dict]) -> list[Block]:
     body_size = body_font_size(lines)
     vocab = vocabulary(lines)
     margins = left_margins(lines)
+    # a producer that marks the hyphens it inserts prints typed ones plainly
+    marks_breaks = any(line.get("soft_hyphen") for line in lines)
     blocks = [
         group_to_block(
             group,
             body_size,
             margins.get((group[0]["page"], group[0]["column"]), group[0]["x0"]),
             vocab,
+            marks_breaks,
         )
         for group in group_lines(lines)
     ]

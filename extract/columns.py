@@ -9,6 +9,23 @@ import statistics
 from .lines import tag_lines, words_to_lines
 
 
+def running_words(
+    words: list[dict], height: float | None, share: float = 0.08
+) -> set[int]:
+    """The ids of words printed smaller than the page's text in its top and
+    bottom `share`: running headers and footers, which span both columns
+    whatever gaps they have. None known without the page's `height`."""
+    if height is None or not words:
+        return set()
+    top, bottom = height * share, height * (1 - share)
+    body_size = statistics.median(w["size"] for w in words)
+    return {
+        id(w)
+        for w in words
+        if (w["top"] < top or w["bottom"] > bottom) and w["size"] < body_size - 0.5
+    }
+
+
 def find_gutter(
     words: list[dict],
     width: float,
@@ -27,16 +44,8 @@ def find_gutter(
     if len(words) < 40:
         return None
     lo, hi = int(width * 0.3), int(width * 0.7)
-    counted = words
-    if height is not None:
-        top, bottom = height * running_share, height * (1 - running_share)
-        body_size = statistics.median(w["size"] for w in words)
-        counted = [
-            w
-            for w in words
-            if (top <= w["top"] and w["bottom"] <= bottom)
-            or w["size"] >= body_size - 0.5
-        ]
+    running = running_words(words, height, running_share)
+    counted = [w for w in words if id(w) not in running]
     crossing = crossing_counts(counted, lo, hi)
     # Full-width lines (a heading, a box, footnotes) cross the gutter: allow a few.
     allowed = len(words) // 100
@@ -90,7 +99,8 @@ def column_lines(
     gutter = find_gutter(words, width, height=height)
     if gutter is None:
         return tag_lines(words_to_lines(words), column=0)
-    crossing = [w for w in words if w["x0"] < gutter < w["x1"]]
+    running = running_words(words, height)
+    crossing = [w for w in words if w["x0"] < gutter < w["x1"] or id(w) in running]
     spanning = words_to_lines(crossing)
     spans = [(line["top"], line["bottom"]) for line in spanning]
     in_span = [

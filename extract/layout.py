@@ -89,9 +89,7 @@ def page_to_lines(page: dict) -> list[dict]:
     )
     for table in tables:
         if table:
-            top = min(line["top"] for line in table)
-            at = next((i for i, ln in enumerate(lines) if ln["top"] > top), len(lines))
-            lines = lines[:at] + table + lines[at:]
+            lines = insert_table(lines, table)
     boxes = box_bboxes(page)
     marks = page.get("marks") or []
     tagged = []
@@ -118,6 +116,24 @@ def page_to_lines(page: dict) -> list[dict]:
             }
         )
     return tagged
+
+
+def insert_table(lines: list[dict], table: list[dict]) -> list[dict]:
+    """The lines in reading order with a table's lines put before the first
+    line below its top that stands beside it: on a two-column page a table in
+    the left column goes after that column's text above it, not into the
+    right column's paragraph that runs past it."""
+    top = min(line["top"] for line in table)
+    left, right = min(ln["x0"] for ln in table), max(ln["x1"] for ln in table)
+    at = next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if ln["top"] > top and ln["x0"] < right and ln["x1"] > left
+        ),
+        len(lines),
+    )
+    return lines[:at] + table + lines[at:]
 
 
 def slim_line(line: dict) -> dict:

@@ -80,9 +80,31 @@ def line_record(words: list[dict]) -> dict:
         "bottom": max(w["bottom"] for w in body or words),
         "size": size,
         "lead_marker": bool(words) and words[0] not in body,
+        "soft_hyphen": ends_with_inserted_hyphen(body),
+        "run_in": opens_with_run_in(body),
         "bold": sum(len(w["text"]) for w in body if is_bold(w["fontname"]))
         > 0.6 * sum(len(w["text"]) for w in body),
     }
+
+
+def opens_with_run_in(words: list[dict], most: int = 5) -> bool:
+    """True when the line opens with a bold run-in heading ending in a colon
+    ("Recommendation: The force should …", "Area for improvement 2: …") and
+    goes on in another weight: a new paragraph starts there, however the
+    line before it ended."""
+    lead = list(itertools.takewhile(lambda w: is_bold(w["fontname"]), words[:most]))
+    return (
+        0 < len(lead) < len(words)
+        and lead[-1]["text"].endswith((":", "–", "—"))
+        and not is_bold(words[len(lead)]["fontname"])
+    )
+
+
+def ends_with_inserted_hyphen(words: list[dict]) -> bool:
+    """True when the line ends with a hyphen the typesetter put in to break a
+    word: a soft hyphen (U+00AD) or the hyphen glyph U+2010, which producers
+    print for such a break (a hyphen typed in a word is U+002D)."""
+    return bool(words) and words[-1]["text"].endswith(("\u00ad", "\u2010"))
 
 
 def line_text(words: list[dict]) -> str:

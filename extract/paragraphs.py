@@ -194,6 +194,7 @@ def continues(
     return (
         same_place
         and line_starts_item(line) is None
+        and not line.get("run_in", False)
         and -2 < gap <= 0.65 * max(previous["size"], line["size"])
         and abs(previous["size"] - line["size"]) <= 1.0
         and (

@@ -100,12 +100,17 @@ def vocabulary(lines: list[dict]) -> Counter:
     )
 
 
-def join_lines(first: str, second: str, vocab: Counter) -> str:
+def join_lines(
+    first: str, second: str, vocab: Counter, inserted: bool = False, typed: bool = False
+) -> str:
     """Join two line texts, mending a word split by a line-end hyphen.
 
     "recom-" + "mendation" -> "recommendation", but "ex-" + "partners" ->
     "ex-partners": the hyphen stays when the report spells the word with one
-    elsewhere, or when the first part is a prefix that takes a hyphen.
+    elsewhere, or when the first part is a prefix that takes a hyphen. A
+    hyphen the typesetter `inserted` to break the word ("under‐standing")
+    goes, unless the report prints the word with a hyphen elsewhere; a hyphen
+    known to be `typed` ("well-being") stays.
     """
     if not first:
         return second
@@ -116,10 +121,14 @@ def join_lines(first: str, second: str, vocab: Counter) -> str:
     bare_tail = tail.strip(".,;:()“”\"'’‘").lower()
     joined = (head + bare_tail).lower().strip("“”\"'’‘(")
     hyphenated = f"{head}-{bare_tail}".lower().strip("“”\"'’‘(")
-    if joined in vocab:
+    if typed:
+        keep = True
+    elif joined in vocab:
         keep = False
     elif hyphenated in vocab:
         keep = True
+    elif inserted:
+        keep = False
     else:
         bare_head = head.lower().strip("“”\"'’‘(")
         keep = (

@@ -89,13 +89,13 @@ def test_a_table_framing_numbered_paragraphs_is_read_as_paragraphs():
 def test_a_small_running_header_across_both_columns_does_not_hide_the_gutter():
     header = [  # two header lines, each across the gutter
         *words(
-            "Inspection of the fire and rescue service 2022 and what we found in it at the time",
+            "Inspection of the fire and rescue service 2022 and what we found in it",
             65.0,
             30.0,
             size=8.0,
         ),
         *words(
-            "Effectiveness, efficiency and people of the fire and rescue service in the year",
+            "Effectiveness, efficiency and people of the fire and rescue service",
             65.0,
             42.0,
             size=8.0,
