@@ -106,3 +106,34 @@ def test_a_small_running_header_across_both_columns_does_not_hide_the_gutter():
     blocks = pages_to_blocks([page(1, header + left + right + [word("x", 65, 400)])])
     columns = {b.column for b in blocks if "column" in b.text}
     assert columns == {1, 2}
+
+
+def test_a_hyphen_the_typesetter_inserted_goes_and_a_typed_one_stays():
+    # "under" is a prefix that takes a hyphen, and "standing" a word of its
+    # own: only the U+2010 glyph says the typesetter broke the word there
+    lines = [
+        "The force should make sure that it uses this under\u2010",
+        "standing to plan its workforce and that the well-",
+        "being of its staff is looked after by trained managers.",
+    ]
+    blocks = pages_to_blocks([page(1, paragraph(lines))])
+    assert blocks[0].text == (
+        "The force should make sure that it uses this understanding to plan its "
+        "workforce and that the well-being of its staff is looked after by "
+        "trained managers."
+    )
+
+
+def test_a_bold_run_in_label_starts_a_paragraph_after_a_full_line():
+    concern = paragraph(
+        [
+            "The force's governance of the use of force in custody was weak, and",
+            "records were often incomplete or missing for the cases we looked at.",
+        ],
+        top=100.0,
+    )
+    label = words("Recommendation:", LEFT, 124.0, fontname="Arial-Bold")
+    rest = words("The force should record every use of force.", 160.0, 124.0)
+    blocks = [b.text for b in pages_to_blocks([page(1, concern + label + rest)])]
+    assert blocks[-1] == "Recommendation: The force should record every use of force."
+    assert blocks[0].endswith("the cases we looked at.")
