@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .blocks import Block
-from .nlp import text_spans
+from .nlp import roles, text_spans
 
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
 
@@ -40,6 +40,7 @@ class Cue:
     start: int  # character offsets in the block text
     end: int
     text: str
+    role: str = "cue"  # the pattern's role: "label", "section", "lead-in" or "cue"
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def label_number(cue: Cue) -> str | None:
 def label_only(block: Block, cues: list[Cue]) -> Cue | None:
     """The label cue when the block is nothing but a label ("Recommendation 4")."""
     cue = cue_at_start(cues, KINDS)
-    if cue is None or not (cue.rule.endswith("label") or cue.rule.endswith("section")):
+    if cue is None or cue.role not in ("label", "section"):
         return None
     rest = block.text[cue.end :].strip(" :–-—.")
     return cue if not rest else None
@@ -160,14 +161,14 @@ def heading_section(block: Block, cues: list[Cue]) -> str | None:
         if c.label in KINDS
         and (
             (
-                c.rule.endswith("section")
+                c.role == "section"
                 and (
                     c.end >= end
                     or (c.start <= 2 and len(block.text[c.end :].split()) <= 3)
                 )
             )
             # "A remaining area for improvement": a label's words closing a heading
-            or (c.rule.endswith("label") and c.end >= end and c.start > 0)
+            or (c.role == "label" and c.end >= end and c.start > 0)
         )
     }
     if not kinds:
@@ -243,8 +244,12 @@ def printed_status(text: str) -> str:
 
 def blocks_to_cues_of_texts(texts: list[str]) -> list[list[Cue]]:
     """The cue spans of each text, as blocks_to_cues finds them for blocks."""
+    role_of = roles()
     return [
-        [Cue(s.label_, s.id_, s.start_char, s.end_char, s.text) for s in spans]
+        [
+            Cue(s.label_, s.id_, s.start_char, s.end_char, s.text, role_of[s.id_])
+            for s in spans
+        ]
         for spans in text_spans(texts)
     ]
 

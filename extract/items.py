@@ -79,7 +79,7 @@ def continues_item(
         return False
     if block.table and (block.row != first.row):
         return False
-    lead = next((c for c in cues if c.rule.startswith("rec-lead-in")), None)
+    lead = next((c for c in cues if c.role == "lead-in"), None)
     if cue_at_start(cues, KINDS) or (lead and lead.start <= 2):
         return False
     if paragraphs == "separate" and block.kind in ("bullet", "numbered"):
@@ -169,7 +169,7 @@ def start_of_item(block: Block, cues: list[Cue], ctx: Context) -> Opening | None
     ):
         return Opening("history", number_of(block), block.text, "listed-after-intro", 2)
     label = cue_at_start(cues, KINDS)
-    if label and label.rule.endswith("label") and block.text[label.end :].strip():
+    if label and label.role == "label" and block.text[label.end :].strip():
         if any(c.label == "not_item" and c.start <= label.end + 3 for c in cues):
             return None  # "RECOMMENDATION: That the Committee notes the report."
         text = block.text[label.end :].lstrip(" :–-—.")
@@ -306,7 +306,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
     label = label_only(block, cues)
     if label and block.table:
         return "a table's column heading"
-    if label and label.rule.endswith("label"):
+    if label and label.role == "label":
         ctx.pending = Pending(
             label.label, label_number(label) or number_of(block), label.rule
         )
@@ -343,7 +343,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
         number = block.marker or re.match(r"^\(?(\w{1,4})[.)]", block.text).group(1)
         ctx.pending = Pending("recommendation", number, "titled-item")
         return "a numbered heading over a quoted item (titled-item)"
-    if is_heading(block) or (label and label.rule.endswith("section")):
+    if is_heading(block) or (label and label.role == "section"):
         section = heading_section(block, cues)
         ctx.pending = None
         ctx.intro_kinds = []
@@ -462,7 +462,7 @@ def introduced_kinds(block: Block, cues: list[Cue], tracker: bool = False) -> li
         return ["history"]
     if tracker and re.search(r"\brecommended(?:\s+that)?\s*:-?$", text, re.I):
         return ["recommendation"]  # "HMICFRS recommended that:", then the quotation
-    if any(c.label == "addressee" or c.rule.startswith("rec-lead-in") for c in cues):
+    if any(c.label == "addressee" or c.role == "lead-in" for c in cues):
         return []
     return kinds_named(text)
 

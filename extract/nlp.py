@@ -49,6 +49,19 @@ class PatternError(ValueError):
     """A pattern file line that is not a valid pattern."""
 
 
+ROLES = {"cue", "label", "section", "lead-in"}
+"""What a pattern's match does: names an item's kind as a label ("Area for
+improvement 2"), heads a section ("Recommendations"), opens a
+recommendation as a lead-in ("We recommend that"), or is a plain cue (the
+default: an addressee, a status, a non-item)."""
+
+
+@lru_cache(maxsize=1)
+def roles() -> dict[str, str]:
+    """Each pattern id's role (extract/patterns/*.jsonl "role", default "cue")."""
+    return {e["id"]: e.get("role", "cue") for e in load_patterns()}
+
+
 def load_patterns(directory: Path = PATTERN_DIR) -> list[dict]:
     """Every pattern of every *.jsonl file, each checked for its keys.
 
@@ -65,10 +78,21 @@ def load_patterns(directory: Path = PATTERN_DIR) -> list[dict]:
             except json.JSONDecodeError as exc:
                 raise PatternError(f"{where}: {exc}") from exc
             missing = {"label", "id", "pattern", "examples"} - entry.keys()
-            extra = entry.keys() - {"label", "id", "pattern", "examples", "note"}
+            extra = entry.keys() - {
+                "label",
+                "id",
+                "role",
+                "pattern",
+                "examples",
+                "note",
+            }
             if missing or extra:
                 raise PatternError(
                     f"{where}: missing {missing or '-'}, unknown {extra or '-'}"
+                )
+            if entry.get("role", "cue") not in ROLES:
+                raise PatternError(
+                    f"{where}: role {entry['role']!r} is not one of {sorted(ROLES)}"
                 )
             if entry["label"] != path.stem:
                 raise PatternError(

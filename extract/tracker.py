@@ -386,7 +386,7 @@ def row_to_items(
     """One tracker table row as Items: text, report, status (or RAG), kind.
     A cell holding "Cause of concern: … Recommendation: …" is two items, the
     recommendation answering the concern."""
-    labels = [c for c in cell_cues if c.label in KINDS and c.rule.endswith("label")]
+    labels = [c for c in cell_cues if c.label in KINDS and c.role == "label"]
     starts = [c for c in labels if c.start == 0 or cell.text[c.start - 1] in " \n"]
     if len(starts) < 2 or starts[0].start > 2:
         starts = starts[:1] if starts and starts[0].start <= 2 else []
