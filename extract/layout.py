@@ -83,7 +83,7 @@ def page_to_lines(page: dict) -> list[dict]:
     column, box, and table/row/col for table cells."""
     words = [w for w in page["words"] if w.get("upright", True) and w["text"].strip()]
     tables, rest = table_lines(page, words)
-    labels, rest = split_margin_words(rest, page["width"])
+    labels, rest = page_margin_words(rest, page["width"], page.get("height"))
     lines = merge_margin_lines(
         column_lines(rest, page["width"], page.get("height")), margin_lines(labels)
     )
@@ -116,6 +116,26 @@ def page_to_lines(page: dict) -> list[dict]:
             }
         )
     return tagged
+
+
+def page_margin_words(
+    words: list[dict], width: float, height: float | None
+) -> tuple[list[dict], list[dict]]:
+    """(margin-label words, the other words) of a page: of each column on a
+    two-column page (a label can stand in the margin of either), else of the
+    page."""
+    gutter = find_gutter(words, width, height=height)
+    if gutter is None:
+        return split_margin_words(words, width)
+    sides = (
+        ([w for w in words if w["x1"] <= gutter], 0.0),
+        ([w for w in words if w["x0"] >= gutter], gutter),
+    )
+    labels = []
+    for side, left in sides:  # a margin's width is the page's share still
+        labels += split_margin_words(side, width, left=left)[0]
+    taken = {id(w) for w in labels}
+    return labels, [w for w in words if id(w) not in taken]
 
 
 def insert_table(lines: list[dict], table: list[dict]) -> list[dict]:

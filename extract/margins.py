@@ -53,11 +53,14 @@ def middle_of(row: list[dict]) -> float:
     return (row[0]["top"] + row[0]["bottom"]) / 2
 
 
-def has_text_at(row: list[dict], edge: float, min_gap: float) -> bool:
-    """True when a word of the row starts at `edge` with nothing printed in
-    the `min_gap` points before it: body text, beside a label or not."""
+def has_text_at(
+    row: list[dict], edge: float, min_gap: float, slack: float = 1.0
+) -> bool:
+    """True when a word of the row starts at `edge` (within `slack`) with
+    nothing printed in the `min_gap` points before it: body text, beside a
+    label or not."""
     for word in row:
-        if abs(word["x0"] - edge) <= 1.0:
+        if abs(word["x0"] - edge) <= slack:
             return not any(
                 edge - min_gap < other["x1"] <= word["x0"] + 0.1
                 for other in row
@@ -114,6 +117,7 @@ def split_margin_words(
     min_gap: float = 6.0,
     max_band: float = 0.3,
     max_words: int = 4,
+    left: float = 0.0,
 ) -> tuple[list[dict], list[dict]]:
     """(margin-label words, the other words) of one page's words.
 
@@ -123,17 +127,21 @@ def split_margin_words(
     them, the first a word (not a number, marker or bullet: "Recommendation
     2" is a label, "2." a hanging number, unless it goes on the label above
     it), and the edge lies within the left `max_band` share of the page: a
-    margin, not a second column. Only rows between the body's first and last
-    rows at its edge are looked at: a running footer ("HMIC") is no label."""
+    margin, not a second column. A label's first line has text beside it;
+    its further lines may not. Only rows between the body's first and last
+    rows at its edge are looked at: a running footer ("HMIC") is no label.
+    For one column of a two-column page, `left` is where the column starts."""
     rows = baseline_rows(words)
     edge = body_left_edge(rows, min_gap)
-    if edge is None or edge > max_band * width:
+    if edge is None or edge - left > max_band * width:
         return [], list(words)
     # the body's first and last rows at the edge: running headers and footers
     # stand outside them (a label's second line may hang below the last)
-    at_edge = [row for row in rows if has_text_at(row, edge, min_gap)]
+    # (a shaded box's text may stand a little in from the page's text)
+    at_edge = [row for row in rows if has_text_at(row, edge, min_gap, 2 * min_gap)]
     first_middle = middle_of(at_edge[0]) - 0.8 * at_edge[0][0]["size"]
     last_middle = middle_of(at_edge[-1]) + 2 * at_edge[-1][0]["size"]
+    text_levels = [middle_of(row) for row in at_edge]
     margin_ids: set[int] = set()
     last_label = None  # the middle of the last label row
     for row in rows:
@@ -147,7 +155,11 @@ def split_margin_words(
         middle, size = middle_of(row), row[0]["size"]
         # a label's number on a line of its own ("Recommendation" over "1")
         goes_on = last_label is not None and middle - last_label <= 1.6 * size
-        if goes_on or is_label_word(min(left, key=lambda w: w["x0"])):
+        # a label's first line is level with a line of text
+        beside = len(left) < len(row) or any(
+            abs(level - middle) <= 0.8 * size for level in text_levels
+        )
+        if goes_on or (beside and is_label_word(min(left, key=lambda w: w["x0"]))):
             margin_ids.update(id(w) for w in left)
             last_label = middle
     if not margin_ids:
@@ -170,16 +182,25 @@ def label_runs(lines: list[dict], max_step: float = 1.6) -> list[list[dict]]:
 
 def merge_margin_lines(body: list[dict], margin: list[dict]) -> list[dict]:
     """Body lines in reading order with each margin label's lines put just
-    before the first body line level with or below the label's first line."""
+    before the first body line beside it (right of it, and starting before
+    the label's right edge plus a column) level with or below the label's
+    first line: on a two-column page, the line of the label's own column."""
     if not margin:
         return body
-    merged, runs = [], label_runs(margin)
-    for line in body:
-        while runs and runs[0][0]["top"] <= line["top"] + 1.0:
-            merged += runs.pop(0)
-        merged.append(line)
+    merged, runs = list(body), label_runs(sorted(margin, key=lambda ln: ln["top"]))
     for run in runs:
-        merged += run
+        top, right = run[0]["top"], max(ln["x1"] for ln in run)
+        at = next(
+            (
+                i
+                for i, line in enumerate(merged)
+                if line.get("column") != MARGIN_COLUMN
+                and line["top"] + 1.0 >= top
+                and right <= line["x0"] <= right + 60.0
+            ),
+            len(merged),
+        )
+        merged[at:at] = run
     return merged
 
 
