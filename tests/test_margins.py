@@ -10,6 +10,8 @@ at the same place on many pages.
 
 from __future__ import annotations
 
+import pytest
+
 from extract.layout import pages_to_blocks
 from tests.test_layout import page, paragraph, words
 
@@ -99,3 +101,39 @@ def test_a_header_printed_at_the_same_place_on_every_page_is_dropped():
         header = words("Areas for improvement", BODY_X, 40.0, size=8.0)
         pages.append(page(number, header + paragraph(FINDINGS, x0=BODY_X, top=100.0)))
     assert all("Areas for" not in text for _, text in blocks_of(pages))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a label in the right column's margin stands in the gap between the "
+    "columns; find_gutter allows a few words across the gap and puts the gutter "
+    "through the label, which is then read as a line across both columns",
+)
+def test_labels_in_the_right_column_margin_of_a_two_column_page():
+    lines = [
+        "Text of the left column goes on here",
+        "line after line, all of it findings",
+        "that nobody should take for an item",
+    ] * 6
+    left = paragraph(lines, x0=140.0, top=100.0)
+    right_label = words("Recommendation", 330.0, 100.0, size=9.0, fontname="Arial-Bold")
+    right_item = paragraph(
+        [
+            "The force should make sure",
+            "that its vetting units record",
+            "a clear rationale for each.",
+        ],
+        x0=420.0,
+        top=100.0,
+    )
+    right_rest = paragraph(
+        ["Further findings in this column"] * 12, x0=420.0, top=150.0
+    )
+    record = page(1, left + right_label + right_item + right_rest)
+    blocks = [(b.kind, b.column, b.text) for b in pages_to_blocks([record])]
+    at = [text for _, _, text in blocks].index("Recommendation")
+    assert blocks[at][0] == "heading"
+    assert blocks[at + 1][2] == (
+        "The force should make sure that its vetting units record a clear "
+        "rationale for each."
+    )
