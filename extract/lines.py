@@ -82,6 +82,7 @@ def line_record(words: list[dict]) -> dict:
         "lead_marker": bool(words) and words[0] not in body,
         "soft_hyphen": ends_with_inserted_hyphen(body),
         "run_in": opens_with_run_in(body),
+        "all_bold": bool(body) and all(is_bold(w["fontname"]) for w in body),
         "bold": sum(len(w["text"]) for w in body if is_bold(w["fontname"]))
         > 0.6 * sum(len(w["text"]) for w in body),
     }

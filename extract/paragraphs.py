@@ -195,6 +195,10 @@ def continues(
         same_place
         and line_starts_item(line) is None
         and not line.get("run_in", False)
+        # a line set wholly in bold, then one in another weight: a heading ended
+        and not (
+            previous.get("all_bold") and not line["bold"] and line["text"][:1].isupper()
+        )
         and -2 < gap <= 0.65 * max(previous["size"], line["size"])
         and abs(previous["size"] - line["size"]) <= 1.0
         and (
