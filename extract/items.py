@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, replace
 
+from .addressee import text_to_addressee
 from .blocks import Block
 from .cues import (
     KINDS,
@@ -39,6 +40,7 @@ from .cues import (
     lead_in_start,
     status_from,
 )
+from .deadline import text_to_deadline
 from .tracker import (
     inline_quote,
     is_report_name,
@@ -815,8 +817,9 @@ def confidence(item: Item) -> float:
 
 
 def blocks_to_items(blocks: list[Block], report: dict, trace=None) -> list[dict]:
-    """The report's items as contract §1 dicts (plus the optional `rule` and
-    `confidence`). With `trace` (a dict), notes what became of each block."""
+    """The report's items as contract §1 dicts (plus the optional `rule`,
+    `confidence`, `addressee` and `deadline`, the deadline in its printed
+    words). With `trace` (a dict), notes what became of each block."""
     cues = blocks_to_cues(blocks)
     found = walk(blocks, cues, report.get("kind") == "tracker", trace)
     items = merge_restatements(found, trace)
@@ -831,6 +834,15 @@ def blocks_to_items(blocks: list[Block], report: dict, trace=None) -> list[dict]
             "parent": i.parent,
             "rule": i.rule,
             "confidence": confidence(i),
+            "addressee": text_to_addressee(i.text),
+            "deadline": deadline_words(i.text),
         }
         for i in items
     ]
+
+
+def deadline_words(text: str) -> str | None:
+    """The deadline the item prints, in its own words ("By 31 March 2024",
+    "Within six months"), or None."""
+    found = text_to_deadline(text)
+    return found.text if found else None
