@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import types
 import unicodedata
 import warnings
@@ -27,12 +28,30 @@ from operator import itemgetter
 from pathlib import Path
 
 import pdfplumber
+from pdfminer import settings
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFPageInterpreter
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdfinterp import (
+    PDFContentParser,
+    PDFInterpreterError,
+    PDFPageInterpreter,
+)
+from pdfminer.pdftypes import resolve1, stream_value
+from pdfminer.psparser import (
+    ESC_STRING,
+    HEX_PAIR,
+    KEYWORD_ARRAY_BEGIN,
+    KEYWORD_ARRAY_END,
+    KEYWORD_DICT_BEGIN,
+    KEYWORD_DICT_END,
+    KWD,
+    LIT,
+    PSKeyword,
+    keyword_name,
+    literal_name,
+)
 from pdfplumber.page import (
     ALL_ATTRS,
     Page,
@@ -57,6 +76,7 @@ WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "fontname", "size")
 RECT_KEYS = ("x0", "x1", "top", "bottom", "fill", "non_stroking_color")
 MAX_EXAMPLES = 5
 device_log = logging.getLogger("pdfminer.pdfdevice")
+interp_log = logging.getLogger("pdfminer.pdfinterp")
 
 
 def cause_of(exc: BaseException) -> BaseException:
@@ -412,6 +432,235 @@ class CharRecorder(PDFPageAggregatorWithMarkedContent):
         }
 
 
+# pdfminer's content-stream tokenizer reads a byte at a time through a state
+# machine; on a long report it is most of the time left. FastInterpreter
+# tokenizes each content stream with one regular expression into the very
+# objects PSStackParser.nextobject would give (numbers, strings, names,
+# keywords, arrays, dicts) and dispatches operators as execute() does. What
+# it does not reproduce with certainty (inline images, names with # escapes,
+# a backslash before a carriage return, procedures, an unbalanced bracket, a
+# token cut by the end of a stream) raises UnsureToken, and the page is read
+# the reference way.
+
+WHITE = rb"\t\n\x0b\x0c\r "
+DELIMS = rb"#/%\[\]()<>{}" + WHITE
+CONTENT_TOKEN = re.compile(
+    rb"[" + WHITE + rb"\x00]+"  # skipped, as _parse_main does
+    rb"|(%[^\r\n]*)"  # 1 comment
+    rb"|/([^" + DELIMS + rb"]*)(#?)"  # 2 name, 3 a '#' escape follows
+    rb"|([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 4 number
+    rb"|([A-Za-z][^" + DELIMS + rb"]*)"  # 5 keyword
+    rb"|(\()"  # 6 literal string
+    rb"|(<<|>>)"  # 7 dict brackets
+    rb"|<([" + WHITE + rb"0-9A-Fa-f]*)(>?)"  # 8 hex string, 9 its end
+    rb"|(.)",  # 10 a one-character keyword
+    re.S,
+)
+STRING_STOP = re.compile(rb"[()\\]")
+OCTAL = re.compile(rb"[0-7]{1,3}")
+WHITESPACE = re.compile(rb"[" + WHITE + rb"]")
+BUFSIZ = PDFContentParser.BUFSIZ
+UNSURE_KEYWORDS = frozenset(KWD(k) for k in (b"BI", b"ID", b"EI", b"{", b"}"))
+
+
+class UnsureToken(Exception):
+    """The fast tokenizer met what only pdfminer's own parser reads exactly."""
+
+
+def literal_string(data: bytes, start: int) -> tuple[bytes, int]:
+    """The string whose '(' is before `start`, and the offset after its ')',
+    as PSBaseParser._parse_string and _parse_string_1 read it."""
+    parts, depth, i = [], 1, start
+    while True:
+        stop = STRING_STOP.search(data, i)
+        if stop is None:
+            raise UnsureToken("a string runs past the end of its stream")
+        j = stop.start()
+        parts.append(data[i:j])
+        char = data[j]
+        if char == 0x5C:  # backslash
+            # pdfminer reads 4096-byte buffers and loses an escape cut by one.
+            if j % BUFSIZ == BUFSIZ - 1:
+                raise UnsureToken("an escape cut by pdfminer's buffer")
+            octal = OCTAL.match(data, j + 1)
+            if octal:
+                code = int(octal.group(), 8)
+                if code > 255 or octal.end() == len(data):
+                    raise UnsureToken("octal escape out of range or at the end")
+                if (j + 1) // BUFSIZ != (octal.end() - 1) // BUFSIZ:
+                    raise UnsureToken("an octal escape cut by pdfminer's buffer")
+                parts.append(bytes((code,)))
+                i = octal.end()
+                continue
+            escaped = data[j + 1 : j + 2]
+            if escaped in ESC_STRING:
+                parts.append(bytes((ESC_STRING[escaped],)))
+            elif escaped in (b"\r", b""):
+                raise UnsureToken("backslash before CR or the end")
+            i = j + 2  # any other escaped character is dropped, as pdfminer does
+        elif char == 0x28:  # (
+            depth += 1
+            parts.append(b"(")
+            i = j + 1
+        else:  # )
+            depth -= 1
+            if not depth:
+                return b"".join(parts), j + 1
+            parts.append(b")")
+            i = j + 1
+
+
+def hex_string(body: bytes) -> bytes:
+    """PSBaseParser._parse_hexstring's value of the digits between < and >."""
+    digits = WHITESPACE.sub(b"", body)
+    if len(digits) % 2 == 0:
+        return bytes.fromhex(digits.decode("ascii"))
+    return HEX_PAIR.sub(lambda m: bytes((int(m.group(0), 16),)), digits)
+
+
+def stream_tokens(data: bytes, tokens: list) -> None:
+    """Append the tokens of one content stream, as PSBaseParser.nexttoken
+    gives them (values only; positions are not used by the interpreter)."""
+    match, append, end = CONTENT_TOKEN.match, tokens.append, len(data)
+    pos = 0
+    while pos < end:
+        m = match(data, pos)
+        pos = m.end()
+        kind = m.lastindex
+        if kind is None or kind == 1:
+            continue
+        if kind == 4:
+            text = m.group(4)
+            try:
+                append(float(text) if b"." in text else int(text))
+            except ValueError:
+                pass  # pdfminer drops a lone sign or point the same way
+        elif kind == 5:
+            word = m.group(5)
+            append(
+                True if word == b"true" else False if word == b"false" else KWD(word)
+            )
+        elif kind == 3:  # a name: (#?) is its last group
+            if m.group(3) or (pos == end and not m.group(2)):
+                raise UnsureToken("a name with a # escape, or a bare /")
+            raw = m.group(2)
+            try:
+                name = str(raw, "utf-8")
+            except UnicodeDecodeError:
+                raise UnsureToken("a name that is not UTF-8") from None
+            append(LIT(name))
+        elif kind == 6:
+            value, pos = literal_string(data, pos)
+            append(value)
+        elif kind == 9:  # a hex string: (>?) is its last group
+            if not m.group(9) or data[pos : pos + 1] == b">" or pos == end:
+                raise UnsureToken("a hex string not closed by a lone >")
+            append(hex_string(m.group(8)))
+        elif kind == 7:
+            append(KEYWORD_DICT_BEGIN if m.group(7) == b"<<" else KEYWORD_DICT_END)
+        else:
+            char = m.group(10)
+            if char == b">":
+                raise UnsureToken("a lone >")
+            append(KWD(char))
+
+
+def tokens_to_objects(tokens: list) -> list:
+    """PSStackParser.nextobject's top-level objects: arrays and dicts built."""
+    objects: list = []
+    stack: list[tuple[PSKeyword, list]] = []
+    current = objects
+    for token in tokens:
+        if token is KEYWORD_ARRAY_BEGIN or token is KEYWORD_DICT_BEGIN:
+            stack.append((token, current))
+            current = []
+        elif token is KEYWORD_ARRAY_END or token is KEYWORD_DICT_END:
+            if not stack:
+                raise UnsureToken("a closing bracket without an opening one")
+            opener, outer = stack.pop()
+            if token is KEYWORD_ARRAY_END:
+                if opener is not KEYWORD_ARRAY_BEGIN:
+                    raise UnsureToken("mismatched brackets")
+                outer.append(current)
+            else:
+                if opener is not KEYWORD_DICT_BEGIN or len(current) % 2:
+                    raise UnsureToken("mismatched or odd dictionary")
+                outer.append(
+                    {
+                        literal_name(k): v
+                        for k, v in zip(current[::2], current[1::2], strict=True)
+                    }
+                )
+            current = outer
+        elif token in UNSURE_KEYWORDS:
+            raise UnsureToken(f"{token!r} (inline image or procedure)")
+        else:
+            current.append(token)
+    if stack:
+        raise UnsureToken("an array or dict left open")
+    return objects
+
+
+class FastInterpreter(PDFPageInterpreter):
+    """PDFPageInterpreter whose execute() reads the streams with stream_tokens."""
+
+    def execute(self, streams) -> None:
+        valid_streams = []
+        self.stream_ids.clear()
+        for obj in streams:  # as PDFPageInterpreter.execute, warnings included
+            stream = stream_value(obj)
+            if stream.objid is None:
+                interp_log.warning(
+                    "Execute called on non-indirect object (inline image?) %r", stream
+                )
+                continue
+            if stream.objid in self.parent_stream_ids:
+                interp_log.warning(
+                    "Refusing to execute circular reference to content stream %d",
+                    stream.objid,
+                )
+            else:
+                valid_streams.append(stream)
+                self.stream_ids.add(stream.objid)
+        tokens: list = []
+        for stream in valid_streams:
+            stream_tokens(stream.get_data(), tokens)
+        operators = self.operators()
+        push, pop = self.argstack.append, self.pop
+        for obj in tokens_to_objects(tokens):
+            if isinstance(obj, PSKeyword):
+                func, nargs = operators.get(obj) or self.operator(obj)
+                if func is None:
+                    continue
+                if nargs:
+                    args = pop(nargs)
+                    if len(args) == nargs:
+                        func(*args)
+                else:
+                    func()
+                push = self.argstack.append  # pop() rebinds argstack
+            else:
+                push(obj)
+
+    def operators(self) -> dict:
+        if not hasattr(self, "_operators"):
+            self._operators = {}
+        return self._operators
+
+    def operator(self, keyword) -> tuple:
+        """(bound do_ method or None, its argument count), as execute finds it."""
+        name = keyword_name(keyword)
+        method = "do_{}".format(
+            name.replace("*", "_a").replace('"', "_w").replace("'", "_q")
+        )
+        func = getattr(self, method, None)
+        if func is None and settings.STRICT:
+            raise PDFInterpreterError(f"Unknown operator: {name!r}")
+        entry = (func, func.__code__.co_argcount - 1) if func else (None, 0)
+        self._operators[keyword] = entry
+        return entry
+
+
 def layout_to_objects(page, layout) -> dict[str, list[dict]]:
     """Page.parse_objects of a layout tree: stock dicts by object type."""
     objects: dict[str, list[dict]] = {}
@@ -424,7 +673,7 @@ def load_objects_fast(page) -> None:
     """Interpret the page with CharRecorder and give pdfplumber's Page the
     result as its objects: chars as CHAR_KEYS dicts, the rest stock."""
     device = CharRecorder(page)
-    interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)
+    interpreter = FastInterpreter(page.pdf.rsrcmgr, device)
     interpreter.process_page(page.page_obj)
     layout = device.get_result()
     objects = layout_to_objects(page, layout)
