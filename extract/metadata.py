@@ -114,10 +114,15 @@ def published_of(blocks: list[Block]) -> str | None:
 
 
 def is_range_end(text: str, match: re.Match) -> bool:
-    """True for the end of a date range ("6–17 February 2017": fieldwork, not
-    publication)."""
+    """True for the end of a date range ("6–17 February 2017", "30 January –
+    3 February 2017": fieldwork, not publication), not a date after a dash
+    ("JOINT AUDIT COMMITTEE – 29 NOVEMBER 2022")."""
     return bool(
-        re.search(r"(\d|[a-z]{3,})\s*(?:[–—‐-]|\bto)\s*$", text[: match.start()], re.I)
+        re.search(
+            r"(?:\d|\b(?:" + "|".join(MONTHS) + r"))\s*(?:[–—‐-]|\bto)\s*$",
+            text[: match.start()],
+            re.I,
+        )
     )
 
 
