@@ -75,8 +75,8 @@ def extract(pdf_path, timeout_s, memory_mib, explain):
 
     \b
     Examples:
-        hmic extract corpus/peel-2016-west-midlands.pdf
-        hmic extract --explain corpus/peel-2016-west-midlands.pdf | less
+        hmic extract corpus/peel-effectiveness-2016-west-midlands.pdf
+        hmic extract --explain corpus/peel-effectiveness-2016-west-midlands.pdf | less
     """
     from extract.errors import ExtractError
     from extract.isolate import ChildNotStarted, run_explain, run_extract
