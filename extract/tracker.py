@@ -273,22 +273,12 @@ COLUMN_ROLES = {
 }
 
 
-def unspaced(text: str) -> str:
-    """A short cell's text with the spaces a narrow column set between its
-    letters taken out ("A FI" -> "AFI", "R A G" -> "RAG"); longer text as it is."""
-    parts = text.split()
-    if len(text) <= 16 and len(parts) > 1 and min(map(len, parts)) <= 2:
-        return "".join(parts)
-    return text
-
-
 def column_roles(header: dict[int, str]) -> dict[str, int]:
     """Which column holds the item text, its report, status, RAG and type."""
     roles: dict[str, int] = {}
     for role, words in COLUMN_ROLES.items():
         for col, name in sorted(header.items()):
-            named = unspaced(name.lower())
-            if col not in roles.values() and any(w in named for w in words):
+            if col not in roles.values() and any(w in name.lower() for w in words):
                 roles.setdefault(role, col)
     return roles
 
@@ -441,7 +431,7 @@ def cell_status(text: str) -> str:
 def row_kind(type_text: str | None, header: str) -> str | None:
     """A table row's kind from its type column ("AFI", "Rec", "CoC"), else from
     the text column's name ("Area for improvement"); None when neither says."""
-    text = unspaced((type_text or header).lower())
+    text = (type_text or header).lower()
     words = set(re.findall(r"[a-z]+", text))
     if "area" in text or "afi" in words or "afis" in words:
         return "area_for_improvement"
