@@ -15,11 +15,12 @@ here and there, and a table's rules are gone from the scan.
 
 from __future__ import annotations
 
-import logging
+import importlib.util
 import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,9 +54,8 @@ class OcrFoundNoText(NoTextLayer):
 def missing_for_ocr() -> str | None:
     """What OCR lacks here ("tesseract", "ocrmypdf", "tesseract's English"),
     or None when it can run."""
-    try:
-        import ocrmypdf  # noqa: F401
-    except ImportError:
+    # found, not imported: importing ocrmypdf patches pdfminer (see run_ocrmypdf)
+    if importlib.util.find_spec("ocrmypdf") is None:
         return "the ocrmypdf package"
     tesseract = shutil.which("tesseract")
     if tesseract is None:
@@ -193,21 +193,14 @@ def ocr_copy(path: str | Path, no_text: NoTextLayer) -> Iterator[Path]:
     Ghostscript is not needed. An input ocrmypdf refuses raises NoTextLayer
     with its reason.
     """
-    import ocrmypdf
-
     with tempfile.TemporaryDirectory(prefix="hmic-ocr-") as folder:
         output = Path(folder) / "ocr.pdf"
-        with _quiet_ocrmypdf(), _one_thread_tesseract():
-            try:
-                ocrmypdf.ocr(
-                    str(path), str(output), language=LANGUAGE, output_type="pdf",
-                    jobs=1, use_threads=True, progress_bar=False, optimize=0,
-                )  # fmt: skip
-            except ocrmypdf.exceptions.ExitCodeException as exc:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-                raise OcrFailed(
-                    f"{no_text.detail}; ocrmypdf: {reason or type(exc).__name__}"
-                ) from exc
+        done = run_ocrmypdf(Path(path), output)
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines()
+            raise OcrFailed(
+                f"{no_text.detail}; ocrmypdf: {lines[-1] if lines else done.returncode}"
+            )
         add_ruling(output)
         yield output
 
@@ -336,29 +329,20 @@ def document_from_ocr(document: dict, path: str | Path) -> dict:
     return document | {"source": source, "items": items, "warnings": warnings}
 
 
-@contextmanager
-def _quiet_ocrmypdf() -> Iterator[None]:
-    # Its log would reach the CLI's stderr, which holds one Error line at most.
-    logger = logging.getLogger("ocrmypdf")
-    handler, propagate = logging.NullHandler(), logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+def run_ocrmypdf(path: Path, output: Path) -> subprocess.CompletedProcess:
+    """ocrmypdf on `path`, writing `output`, in a process of its own.
 
-
-@contextmanager
-def _one_thread_tesseract() -> Iterator[None]:
-    # Tesseract's OpenMP would take every core for one page.
-    before = os.environ.get("OMP_THREAD_LIMIT")
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["OMP_THREAD_LIMIT"]
-        else:
-            os.environ["OMP_THREAD_LIMIT"] = before
+    Importing ocrmypdf replaces pdfminer's PDFSimpleFont.__init__
+    (ocrmypdf/pdfinfo/layout.py) for the whole process, after which pdfminer
+    reads some fonts' text as "(cid:80)" codes: this process reads PDFs with
+    pdfminer, so ocrmypdf never runs in it. The command is this process's
+    child, so the extraction child's deadline and memory cap still cover it;
+    tesseract gets one thread (its OpenMP would take every core for a page).
+    """
+    command = [
+        sys.executable, "-m", "ocrmypdf", "--quiet", "--language", LANGUAGE,
+        "--output-type", "pdf", "--jobs", "1", "--optimize", "0",
+        str(path), str(output),
+    ]  # fmt: skip
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    return subprocess.run(command, capture_output=True, text=True, env=env)
