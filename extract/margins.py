@@ -139,6 +139,8 @@ def split_margin_words(
     # stand outside them (a label's second line may hang below the last)
     # (a shaded box's text may stand a little in from the page's text)
     at_edge = [row for row in rows if has_text_at(row, edge, min_gap, 2 * min_gap)]
+    if not at_edge:  # odd geometry (found by tests/test_fuzz.py): no body to label
+        return [], list(words)
     first_middle = middle_of(at_edge[0]) - 0.8 * at_edge[0][0]["size"]
     last_middle = middle_of(at_edge[-1]) + 2 * at_edge[-1][0]["size"]
     text_levels = [middle_of(row) for row in at_edge]
