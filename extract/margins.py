@@ -135,9 +135,9 @@ def split_margin_words(
     edge = body_left_edge(rows, min_gap)
     if edge is None or edge - left > max_band * width:
         return [], list(words)
-    # the body's first and last rows at the edge: running headers and footers
-    # stand outside them (a label's second line may hang below the last)
-    # (a shaded box's text may stand a little in from the page's text)
+    # the body's first and last rows at the edge (a shaded box's text may
+    # stand a little in): running headers and footers stand outside them, and
+    # a label's second line may hang below the last
     at_edge = [row for row in rows if has_text_at(row, edge, min_gap, 2 * min_gap)]
     if not at_edge:  # odd geometry (found by tests/test_fuzz.py): no body to label
         return [], list(words)
@@ -149,20 +149,22 @@ def split_margin_words(
     for row in rows:
         if not first_middle <= middle_of(row) <= last_middle:
             continue
-        left = [w for w in row if w["x1"] <= edge - min_gap]
-        if not left or len(left) > max_words:
+        beside_edge = [w for w in row if w["x1"] <= edge - min_gap]
+        if not beside_edge or len(beside_edge) > max_words:
             continue
-        if not all(w in left or w["x0"] >= edge - 1.0 for w in row):
+        if not all(w in beside_edge or w["x0"] >= edge - 1.0 for w in row):
             continue
         middle, size = middle_of(row), row[0]["size"]
         # a label's number on a line of its own ("Recommendation" over "1")
         goes_on = last_label is not None and middle - last_label <= 1.6 * size
         # a label's first line is level with a line of text
-        beside = len(left) < len(row) or any(
+        beside = len(beside_edge) < len(row) or any(
             abs(level - middle) <= 0.8 * size for level in text_levels
         )
-        if goes_on or (beside and is_label_word(min(left, key=lambda w: w["x0"]))):
-            margin_ids.update(id(w) for w in left)
+        if goes_on or (
+            beside and is_label_word(min(beside_edge, key=lambda w: w["x0"]))
+        ):
+            margin_ids.update(id(w) for w in beside_edge)
             last_label = middle
     if not margin_ids:
         return [], list(words)
