@@ -116,6 +116,12 @@ class Context:
     trace: dict | None = None  # block index -> what became of it, for --explain
     at: int = 0  # the index of the block being read
 
+    def introduce(self, kinds: list, text: str) -> None:
+        """A sentence introduces quotations (or, ending in a colon, a list)
+        of these kinds."""
+        self.intro_kinds = kinds
+        self.intro_lists = text.rstrip().endswith((":", ":-"))
+
     def note(self, index: int, what: str) -> None:
         """Say what became of block `index`, when explaining."""
         if self.trace is not None:

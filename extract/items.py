@@ -328,8 +328,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
         if name:
             ctx.source_report, ctx.quoted_kind = name, None
             ctx.default_status = None  # "… which remain open" was the last report's
-            ctx.intro_kinds = introduced_kinds(block, cues, tracker=True)
-            ctx.intro_lists = block.text.rstrip().endswith((":", ":-"))
+            ctx.introduce(introduced_kinds(block, cues, tracker=True), block.text)
             ctx.pending = None
             listed = ", ".join(ctx.intro_kinds)
             return f"names the source report: {name}" + (
@@ -389,8 +388,7 @@ def update_context(block: Block, cues: list[Cue], ctx: Context) -> str | None:
         # "We found two causes of concern:", "… contained one cause of concern
         # with two recommendations:"; "In 2015 we recommended that:" introduces
         # history
-        ctx.intro_kinds = introduced
-        ctx.intro_lists = block.text.rstrip().endswith((":", ":-"))
+        ctx.introduce(introduced, block.text)
         said.append(f"introduces a list or quotation of: {', '.join(introduced)}")
     return "; ".join(said) or None
 
@@ -702,9 +700,7 @@ def add_item(ctx: Context, kind, number, text, page, rule, confidence) -> bool:
             text=text,
             page=page,
             source_report=ctx.source_report,
-            status=(ctx.default_status or ctx.heading_status)
-            if ctx.source_report or ctx.default_status or ctx.heading_status
-            else None,
+            status=ctx.default_status or ctx.heading_status,
             parent=parent,
             rule=rule,
             confidence=confidence,
