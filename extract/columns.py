@@ -92,11 +92,11 @@ def crossing_counts(words: list[dict], lo: int, hi: int) -> list[int]:
 
 
 def column_lines(
-    words: list[dict], width: float, height: float | None = None
+    words: list[dict], gutter: float | None, height: float | None = None
 ) -> list[dict]:
     """Lines in reading order: one column top to bottom, or, on a two-column
-    page, each band between full-width lines left column first."""
-    gutter = find_gutter(words, width, height=height)
+    page split at `gutter` (find_gutter's answer), each band between
+    full-width lines left column first."""
     if gutter is None:
         return tag_lines(words_to_lines(words), column=0)
     running = running_words(words, height)

@@ -83,10 +83,12 @@ def page_to_lines(page: dict) -> list[dict]:
     column, box, and table/row/col for table cells."""
     words = [w for w in page["words"] if w.get("upright", True) and w["text"].strip()]
     tables, rest = table_lines(page, words)
-    labels, rest = page_margin_words(rest, page["width"], page.get("height"))
-    lines = merge_margin_lines(
-        column_lines(rest, page["width"], page.get("height")), margin_lines(labels)
-    )
+    width, height = page["width"], page.get("height")
+    gutter = find_gutter(rest, width, height=height)
+    labels, rest = page_margin_words(rest, width, gutter)
+    if labels:  # the gutter of the text without its labels
+        gutter = find_gutter(rest, width, height=height)
+    lines = merge_margin_lines(column_lines(rest, gutter, height), margin_lines(labels))
     for table in tables:
         if table:
             lines = insert_table(lines, table)
@@ -119,12 +121,11 @@ def page_to_lines(page: dict) -> list[dict]:
 
 
 def page_margin_words(
-    words: list[dict], width: float, height: float | None
+    words: list[dict], width: float, gutter: float | None
 ) -> tuple[list[dict], list[dict]]:
     """(margin-label words, the other words) of a page: of each column on a
-    two-column page (a label can stand in the margin of either), else of the
-    page."""
-    gutter = find_gutter(words, width, height=height)
+    two-column page, split at `gutter` (a label can stand in the margin of
+    either), else of the page."""
     if gutter is None:
         return split_margin_words(words, width)
     sides = (
