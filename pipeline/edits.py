@@ -275,12 +275,7 @@ def confirm_item(
     It leaves `hmic review` (`items.reviewed_at`), and the confirmation is a
     history entry naming who and why; re-extraction does not undo it.
     """
-    now = now or now_iso()
-    with write_transaction(db):
-        item_id = resolve_item_id(db, item_id)
-        _correction(db, item_id, "confirmed", now[:10], None, reason, analyst, now)
-        db["items"].update(item_id, {"reviewed_at": now, "updated_at": now})
-    return db["items"].get(item_id)
+    return _mark_item(db, item_id, "confirmed", "reviewed_at", reason, analyst, now)
 
 
 def reject_item(
@@ -296,11 +291,19 @@ def reject_item(
     It stays in the register (ids and history kept) but leaves the export,
     the papers and the tables; re-extraction does not bring it back.
     """
+    return _mark_item(db, item_id, "rejected", "rejected_at", reason, analyst, now)
+
+
+def _mark_item(
+    db: Database, item_id: str, field_name: str, column: str, reason, analyst, now
+) -> dict:
+    # Confirming and rejecting differ only in the history's field and the
+    # item's column that is stamped; the entry's value is the day it was done.
     now = now or now_iso()
     with write_transaction(db):
         item_id = resolve_item_id(db, item_id)
-        _correction(db, item_id, "rejected", now[:10], None, reason, analyst, now)
-        db["items"].update(item_id, {"rejected_at": now, "updated_at": now})
+        _correction(db, item_id, field_name, now[:10], None, reason, analyst, now)
+        db["items"].update(item_id, {column: now, "updated_at": now})
     return db["items"].get(item_id)
 
 
