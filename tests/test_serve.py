@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -966,6 +967,14 @@ def add_review_cases(db_path: Path) -> None:
         connection.commit()
 
 
+def review_act(session: Session, **fields) -> str:
+    """POST one action from /-/review's form; return the page it leads back to."""
+    token = csrf_token(session.run("GET", "/-/review"))
+    response = session.run("POST", "/-/review/act", data={**fields, "csrftoken": token})
+    assert response.status_code == 302, response.text
+    return session.run("GET", response.headers["location"]).text
+
+
 def test_review_queue_lists_what_the_register_was_unsure_of(datasette, register):
     db_path, _ = register
     add_review_cases(db_path)
@@ -992,13 +1001,7 @@ def test_a_signed_in_analyst_confirms_splits_corrects_and_rejects(editable, regi
     assert refused.status_code == 403
     session = signed_in(editable)
 
-    def act(**fields):
-        token = csrf_token(session.run("GET", "/-/review"))
-        response = session.run(
-            "POST", "/-/review/act", data={**fields, "csrftoken": token}
-        )
-        assert response.status_code == 302, response.text
-        return session.run("GET", response.headers["location"]).text
+    act = partial(review_act, session)
 
     page = act(action="reject", item_id="i-vul")
     assert "Nothing done: say why the item is rejected" in page
@@ -1071,13 +1074,7 @@ def test_the_review_queue_puts_weak_readings_in_front_and_settles_them(
         "Links de-duplication was unsure about"
     )
 
-    def act(**fields):
-        token = csrf_token(session.run("GET", "/-/review"))
-        response = session.run(
-            "POST", "/-/review/act", data={**fields, "csrftoken": token}
-        )
-        assert response.status_code == 302, response.text
-        return session.run("GET", response.headers["location"]).text
+    act = partial(review_act, session)
 
     page = act(action="confirm", item_id="i-new", reason="read right, p. 2")
     assert "Done: item i-new confirmed, by alice" in page
