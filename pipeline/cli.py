@@ -857,8 +857,6 @@ def review(
         hmic review
         hmic review --reject 1c3ec66a --reason "a footnote, not an item"
     """
-    from pathlib import Path
-
     from pipeline import review as reviewing
 
     chosen = {
@@ -872,15 +870,9 @@ def review(
         )
     if text is not None and "correct" not in chosen:
         raise click.UsageError("--text goes with --correct ITEM_ID")
-    if not Path(db_path).is_file():
-        raise click.ClickException(f"{db_path}: no register here; run hmic ingest")
     if not chosen:
-        from pipeline.register import open_register
-
-        click.echo(
-            reviewing.queue_to_text(reviewing.review_queue(open_register(db_path))),
-            nl=False,
-        )
+        queue = reviewing.review_queue(_existing_register(db_path))
+        click.echo(reviewing.queue_to_text(queue), nl=False)
         return
     ((action, target),) = chosen.items()
     done = _correct(
@@ -921,7 +913,8 @@ def forces():
     """
 
 
-def _forces_register(db_path):
+def _existing_register(db_path):
+    """The register at `db_path`, or one Error line saying to ingest first."""
     from pathlib import Path
 
     from pipeline.register import open_register
@@ -957,7 +950,7 @@ def forces_track(names, db_path, analyst):
     from pipeline.register import now_iso
 
     resolved = [_force_name(name) for name in names]
-    db = _forces_register(db_path)
+    db = _existing_register(db_path)
     for name in resolved:
         added = tracking.track_force(db.conn, name, analyst=analyst, now=now_iso())
         click.echo(f"{name}: {'tracked' if added else 'tracked already'}")
@@ -977,7 +970,7 @@ def forces_untrack(names, db_path):
     from pipeline import tracking
 
     resolved = [_force_name(name) for name in names]
-    db = _forces_register(db_path)
+    db = _existing_register(db_path)
     for name in resolved:
         removed = tracking.untrack_force(db.conn, name)
         click.echo(f"{name}: {'untracked' if removed else 'was not listed'}")
@@ -994,7 +987,7 @@ def forces_list(db_path):
     """
     from pipeline import tracking
 
-    db = _forces_register(db_path)
+    db = _existing_register(db_path)
     listed = tracking.listed_forces(db.conn)
     why = "listed by an analyst" if listed else "a report of it is in the register"
     for name in tracking.tracked_forces(db.conn):
