@@ -123,19 +123,30 @@ def score_repeat(a: str, b: str) -> float:
     return fuzz.token_sort_ratio(normalise_text(a), normalise_text(b))
 
 
-def score_quote(quote: str, text: str, *, min_length_ratio: float = 0.3) -> float:
+def score_quote(
+    quote: str, text: str, *, min_length_ratio: float = 0.3, needed: float = 0.0
+) -> float:
     """Similarity (0-100) of a tracker's quotation to an item's text.
 
     A quotation that is a clean excerpt of the item (or the item an excerpt of
     it) scores by `partial_ratio`, discounted a little so that whole matches
     still rank first; very short excerpts are not trusted.
+
+    A score below `needed` is of no use to the caller, who then gets some
+    score below `needed` instead of the exact one: `partial_ratio`, the
+    costly part, stops as soon as it cannot reach it. Scores at or above
+    `needed` are exact.
     """
     a, b = normalise_text(quote), normalise_text(text)
     whole = fuzz.token_sort_ratio(a, b)
     short, long = sorted((a, b), key=len)
     if not long or len(short) / len(long) < min_length_ratio:
         return whole
-    return max(whole, fuzz.partial_ratio(short, long) - PARTIAL_DISCOUNT)
+    cutoff = max(needed + PARTIAL_DISCOUNT, whole + PARTIAL_DISCOUNT, 0.0)
+    if cutoff > 100:
+        return whole
+    partial = fuzz.partial_ratio(short, long, score_cutoff=cutoff)
+    return max(whole, partial - PARTIAL_DISCOUNT)
 
 
 @dataclass(frozen=True)
@@ -331,7 +342,7 @@ def best_match(
         candidate = candidates.candidates[position]
         if candidate.item_id in excluded:
             continue
-        score = score_candidate(item, report, candidate)
+        score = score_candidate(item, report, candidate, needed=floor)
         if score is not None:
             scored.append((position, candidate, score))
             floor = max(floor, score)
@@ -391,9 +402,12 @@ def is_quotation(report: dict, candidate: Candidate) -> bool:
     return report.get("kind") == "tracker" or candidate.tracker_only
 
 
-def score_candidate(item: dict, report: dict, candidate: Candidate) -> float | None:
+def score_candidate(
+    item: dict, report: dict, candidate: Candidate, *, needed: float = 0.0
+) -> float | None:
     """The 0-100 score of `item` against `candidate`, or None when the rules
-    (force, kind, publication dates) rule the pair out."""
+    (force, kind, publication dates) rule the pair out. A quotation's score
+    below `needed` may come back as any lower score (see `score_quote`)."""
     if not is_force_compatible(report.get("force"), candidate.force):
         return None
     published = report.get("published")
@@ -414,8 +428,10 @@ def score_candidate(item: dict, report: dict, candidate: Candidate) -> float | N
     # A tracker that names the report may quote just the first sentence of a
     # long recommendation (tracker-table-2018-west-midlands, item 3).
     ratio = 0.1 if bonus else 0.3
-    score = score_quote(item["text"], candidate.text, min_length_ratio=ratio) + bonus
-    return min(score, 100.0)
+    score = score_quote(
+        item["text"], candidate.text, min_length_ratio=ratio, needed=needed - bonus
+    )
+    return min(score + bonus, 100.0)
 
 
 def source_bonus(

@@ -249,3 +249,16 @@ def test_upper_bounds_never_below_the_exact_score(tracker):
         for candidate, bound in zip(candidates, bounds, strict=True):
             score = dedupe.score_candidate(printing, report, candidate)
             assert score is None or score <= bound + 1e-9, (candidate, printing)
+
+
+def test_score_quote_is_exact_when_it_reaches_what_is_needed():
+    quote = "The force should review how it records crimes reported by partner agencies"
+    text = fx.DASH_CONCERN_2015 + " " + quote + " within six months."
+    exact = dedupe.score_quote(quote, text, min_length_ratio=0.1)
+    for needed in (0.0, exact - 5, exact):
+        assert dedupe.score_quote(
+            quote, text, min_length_ratio=0.1, needed=needed
+        ) == pytest.approx(exact)
+    assert dedupe.score_quote(quote, text, min_length_ratio=0.1, needed=exact + 1) < (
+        exact + 1
+    )
