@@ -347,6 +347,11 @@ class CharRecorder(PDFPageAggregatorWithMarkedContent):
         doctop0 = self.initial_doctop
         append, glyph = self.chars.append, self.glyph
         (x, y) = pos
+        if b == 0 and c == 0:
+            return self.render_unrotated(
+                seq, (a, d, e, f), (x, y), font, fontsize, scaling,
+                (charspace, wordspace, low, high, dxscale, fontname, upright),
+            )  # fmt: skip
         needcharspace = False
         for obj in seq:
             if isinstance(obj, (int, float)):
@@ -384,6 +389,65 @@ class CharRecorder(PDFPageAggregatorWithMarkedContent):
                             "upright": upright,
                             "fontname": fontname,
                             "size": y1 - y0,
+                        }
+                    )
+                    x += adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+            else:
+                device_log.warning(
+                    "Cannot render horizontal string because "
+                    "%r is not a valid int, float or bytes.",
+                    obj,
+                )
+        return (x, y)
+
+    def render_unrotated(self, seq, scale, pos, font, fontsize, scaling, spacing):
+        """render_string_horizontal where the text matrix neither rotates nor
+        skews (b = c = 0, nearly all text): the terms b and c contribute are
+        zeros, so every char of the string has the same top and bottom, and
+        its left and right edges are x * a + e and a * adv + that, the very
+        sums the general case makes (a zero added changes no float)."""
+        a, d, e, f = scale
+        charspace, wordspace, low, high, dxscale, fontname, upright = spacing
+        (x, y) = pos
+        tf = y * d + f
+        y0, y1 = sorted((d * low + tf, d * high + tf))
+        height, mb_x0, mb_top = self.page_height, self.mb_x0, self.mb_top
+        top = (height - y1) + mb_top
+        bottom = (height - y0) + mb_top
+        doctop = self.initial_doctop + top
+        size = y1 - y0
+        append, glyph = self.chars.append, self.glyph
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    text, textwidth = glyph(font, cid)
+                    adv = textwidth * fontsize * scaling
+                    x0 = x * a + e
+                    x1 = a * adv + x0
+                    if x1 < x0:
+                        x0, x1 = x1, x0
+                    if mb_x0 != 0:
+                        x0, x1 = x0 + mb_x0, x1 + mb_x0
+                    append(
+                        {
+                            "text": text,
+                            "x0": x0,
+                            "x1": x1,
+                            "top": top,
+                            "bottom": bottom,
+                            "doctop": doctop,
+                            "upright": upright,
+                            "fontname": fontname,
+                            "size": size,
                         }
                     )
                     x += adv
