@@ -60,6 +60,7 @@ from pdfplumber.page import (
 )
 from pdfplumber.utils import resolve_all, resolve_and_decode
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import WordExtractor
 
 from .errors import (
     DamagedPdf,
@@ -71,6 +72,7 @@ from .errors import (
     NoTextLayer,
     UndecodableText,
 )
+from .words import chars_to_words
 
 WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "doctop", "fontname", "size")
 RECT_KEYS = ("x0", "x1", "top", "bottom", "fill", "non_stroking_color")
@@ -239,16 +241,30 @@ def use_fast_chars(page) -> None:
     page.process_object = types.MethodType(fast_process_object, page)
 
 
-def read_page(page) -> dict:
+WORD_OPTIONS = {
+    "keep_blank_chars": False,
+    "use_text_flow": False,
+    "extra_attrs": ["fontname", "size"],
+}
+WORDS = WordExtractor(**WORD_OPTIONS)
+
+
+def plumber_words(page) -> list[dict]:
+    """pdfplumber's own words of the page."""
+    return page.extract_words(**WORD_OPTIONS)
+
+
+def grouped_words(page) -> list[dict]:
+    """The same words, grouped by extract/words.py (pdfplumber for rotated runs)."""
+    return chars_to_words(page.chars, WORDS.extract_words)
+
+
+def read_page(page, words=plumber_words) -> dict:
     """Every call into pdfplumber for one page, so only these failures are the PDF's."""
     return {
         "width": float(page.width),
         "height": float(page.height),
-        "words": page.extract_words(
-            keep_blank_chars=False,
-            use_text_flow=False,
-            extra_attrs=["fontname", "size"],
-        ),
+        "words": words(page),
         "rects": page.rects,
         "marks": small_marks(page),
         "tables": table_cells(page),
@@ -762,7 +778,7 @@ def read_page_fast(page) -> dict:
     """
     try:
         load_objects_fast(page)
-        return read_page(page)
+        return read_page(page, words=grouped_words)
     except MemoryError:
         raise
     except Exception:
