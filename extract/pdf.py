@@ -525,15 +525,16 @@ class CharRecorder(PDFPageAggregatorWithMarkedContent):
 WHITE = rb"\t\n\x0b\x0c\r "
 DELIMS = rb"#/%\[\]()<>{}" + WHITE
 CONTENT_TOKEN = re.compile(
-    rb"[" + WHITE + rb"\x00]+"  # skipped, as _parse_main does
-    rb"|(%[^\r\n]*)"  # 1 comment
+    rb"[" + WHITE + rb"\x00]*"  # skipped before each token, as _parse_main does
+    rb"(?:(%[^\r\n]*)"  # 1 comment
     rb"|/([^" + DELIMS + rb"]*)(#?)"  # 2 name, 3 a '#' escape follows
     rb"|([-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"  # 4 number
     rb"|([A-Za-z][^" + DELIMS + rb"]*)"  # 5 keyword
-    rb"|(\()"  # 6 literal string
-    rb"|(<<|>>)"  # 7 dict brackets
-    rb"|<([" + WHITE + rb"0-9A-Fa-f]*)(>?)"  # 8 hex string, 9 its end
-    rb"|(.)",  # 10 a one-character keyword
+    rb"|\(([^()\\]*)\)"  # 6 a literal string without escapes or parentheses
+    rb"|(\()"  # 7 any other literal string
+    rb"|(<<|>>)"  # 8 dict brackets
+    rb"|<([" + WHITE + rb"0-9A-Fa-f]*)(>?)"  # 9 hex string, 10 its end
+    rb"|(.))?",  # 11 a one-character keyword; nothing at the end of the stream
     re.S,
 )
 STRING_STOP = re.compile(rb"[()\\]")
@@ -600,26 +601,38 @@ def hex_string(body: bytes) -> bytes:
 
 def stream_tokens(data: bytes, tokens: list) -> None:
     """Append the tokens of one content stream, as PSBaseParser.nexttoken
-    gives them (values only; positions are not used by the interpreter)."""
+    gives them (values only; positions are not used by the interpreter).
+    The commonest tokens (numbers, hex strings, keywords) are tested first."""
     match, append, end = CONTENT_TOKEN.match, tokens.append, len(data)
+    fromhex = bytes.fromhex
     pos = 0
     while pos < end:
         m = match(data, pos)
         pos = m.end()
         kind = m.lastindex
-        if kind is None or kind == 1:
-            continue
         if kind == 4:
             text = m.group(4)
             try:
                 append(float(text) if b"." in text else int(text))
             except ValueError:
                 pass  # pdfminer drops a lone sign or point the same way
+        elif kind == 10:  # a hex string: (>?) is its last group
+            if not m.group(10) or data[pos : pos + 1] == b">" or pos == end:
+                raise UnsureToken("a hex string not closed by a lone >")
+            body = m.group(9)
+            try:  # whitespace only between pairs: the digits' bytes
+                append(fromhex(body.decode("ascii")))
+            except ValueError:
+                append(hex_string(body))
         elif kind == 5:
             word = m.group(5)
             append(
                 True if word == b"true" else False if word == b"false" else KWD(word)
             )
+        elif kind is None or kind == 1:
+            continue
+        elif kind == 6:
+            append(m.group(6))
         elif kind == 3:  # a name: (#?) is its last group
             if m.group(3) or (pos == end and not m.group(2)):
                 raise UnsureToken("a name with a # escape, or a bare /")
@@ -629,17 +642,13 @@ def stream_tokens(data: bytes, tokens: list) -> None:
             except UnicodeDecodeError:
                 raise UnsureToken("a name that is not UTF-8") from None
             append(LIT(name))
-        elif kind == 6:
+        elif kind == 7:
             value, pos = literal_string(data, pos)
             append(value)
-        elif kind == 9:  # a hex string: (>?) is its last group
-            if not m.group(9) or data[pos : pos + 1] == b">" or pos == end:
-                raise UnsureToken("a hex string not closed by a lone >")
-            append(hex_string(m.group(8)))
-        elif kind == 7:
-            append(KEYWORD_DICT_BEGIN if m.group(7) == b"<<" else KEYWORD_DICT_END)
+        elif kind == 8:
+            append(KEYWORD_DICT_BEGIN if m.group(8) == b"<<" else KEYWORD_DICT_END)
         else:
-            char = m.group(10)
+            char = m.group(11)
             if char == b">":
                 raise UnsureToken("a lone >")
             append(KWD(char))
