@@ -436,6 +436,7 @@ class CharRecorder(PDFPageAggregatorWithMarkedContent):
         doctop = self.initial_doctop + top
         size = y1 - y0
         append, glyph = self.chars.append, self.glyph
+        known = self.glyphs.setdefault(font, {})
         needcharspace = False
         for obj in seq:
             if isinstance(obj, (int, float)):
@@ -445,7 +446,7 @@ class CharRecorder(PDFPageAggregatorWithMarkedContent):
                 for cid in font.decode(obj):
                     if needcharspace:
                         x += charspace
-                    text, textwidth = glyph(font, cid)
+                    text, textwidth = known.get(cid) or glyph(font, cid)
                     adv = textwidth * fontsize * scaling
                     x0 = x * a + e
                     x1 = a * adv + x0

@@ -14,7 +14,7 @@ equal to pdfplumber's on every corpus, dev-set and hazard PDF.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
 
@@ -51,7 +51,7 @@ def chars_to_words(chars: list[dict], other: Words) -> list[dict]:
             continue
         for line in lines:
             line.sort(key=X0)
-            words.extend(merge(word, fontname, size) for word in line_to_words(line))
+            line_to_words(line, fontname, size, words)
     return words
 
 
@@ -77,48 +77,50 @@ def run_to_lines(run: list[dict]) -> list[list[dict]] | None:
     return lines
 
 
-def line_to_words(line: list[dict]) -> Iterator[list[dict]]:
-    """The chars of one line (sorted by x0) cut into words: at a blank char
-    (dropped), before a char that starts left of the last one's start, more
-    than 3 pt right of its end, or more than 3 pt above or below it. An
-    empty char is a word of its own (pdfplumber's punctuation rule, for
-    which "" is in "")."""
+def line_to_words(line: list[dict], fontname, size, words: list[dict]) -> None:
+    """Append the words of one line (its chars sorted by x0) to `words`.
+
+    A word ends at a blank char (dropped) and before a char that starts left
+    of the last one's start, more than 3 pt right of its end, or more than
+    3 pt above or below it (WordExtractor.char_begins_new_word, left to
+    right). An empty char is a word of its own (pdfplumber's punctuation
+    rule, for which "" is in "")."""
     word: list[dict] = []
+    last_x0 = last_x1 = last_top = 0.0
     for char in line:
         text = char["text"]
         if text.isspace():
             if word:
-                yield word
-            word = []
-        elif text == "":
+                words.append(merge(word, fontname, size))
+                word = []
+            continue
+        if text == "":
             if word:
-                yield word
-            yield [char]
-            word = []
-        elif word and begins_new_word(word[-1], char):
-            yield word
+                words.append(merge(word, fontname, size))
+                word = []
+            words.append(merge([char], fontname, size))
+            continue
+        x0, top = char["x0"], char["top"]
+        if word and (
+            x0 < last_x0 or x0 > last_x1 + TOLERANCE or abs(top - last_top) > TOLERANCE
+        ):
+            words.append(merge(word, fontname, size))
             word = [char]
         else:
             word.append(char)
+        last_x0, last_x1, last_top = x0, char["x1"], top
     if word:
-        yield word
-
-
-def begins_new_word(prev: dict, char: dict) -> bool:
-    """WordExtractor.char_begins_new_word for left-to-right text."""
-    start = char["x0"]
-    return (
-        start < prev["x0"]
-        or start > prev["x1"] + TOLERANCE
-        or abs(char["top"] - prev["top"]) > TOLERANCE
-    )
+        words.append(merge(word, fontname, size))
 
 
 def merge(chars: list[dict], fontname, size) -> dict:
     """WordExtractor.merge_chars of left-to-right chars, with the run's font."""
     first = chars[0]
-    x0, top = min(map(X0, chars)), min(map(TOP, chars))
-    x1, bottom = max(map(X1, chars)), max(map(BOTTOM, chars))
+    if len(chars) == 1:
+        x0, top, x1, bottom = first["x0"], first["top"], first["x1"], first["bottom"]
+    else:
+        x0, top = min(map(X0, chars)), min(map(TOP, chars))
+        x1, bottom = max(map(X1, chars)), max(map(BOTTOM, chars))
     return {
         "text": "".join([LIGATURES.get(c["text"], c["text"] or "") for c in chars]),
         "x0": x0,
