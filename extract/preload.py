@@ -1,14 +1,14 @@
 """Imported once by the extraction fork server (extract/isolate.py), so that each
-child starts with every extraction module imported, the force list read and the
-spaCy pipeline built, instead of paying for them on every file."""
+worker starts with every extraction module imported, the force list read and the
+spaCy pipeline built, instead of paying for them on every worker."""
 
 from rapidfuzz import fuzz  # noqa: F401  (items.py imports it on first use)
 
-from . import items, layout, metadata, report, tracker  # noqa: F401
+from . import child, items, layout, metadata, report, tracker  # noqa: F401
 from .nlp import PatternError, get_nlp
 
 metadata.forces()
 try:
     get_nlp()
-except PatternError:  # the child builds it again and reports the error properly
+except PatternError:  # the worker builds it again and reports the error properly
     pass

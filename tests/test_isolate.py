@@ -1,6 +1,8 @@
-"""extract/isolate.py and `hmic extract`: deadline, memory cap, bugs, CLI errors.
+"""extract/isolate.py and `hmic extract`: deadline, memory cap, bugs, reused
+workers, CLI errors.
 
-The child targets are module-level functions, since the child imports them by name.
+The worker targets are module-level functions, since the worker imports them by
+name. A test that needs a fresh worker, or counts workers, stops them first.
 """
 
 import multiprocessing.context
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract import isolate, ocr
+from extract import child, isolate, ocr
 from extract.errors import DamagedPdf, TooLarge, TooSlow
 from pipeline.cli import cli
 
@@ -72,6 +74,12 @@ def alarm_self(path):
     os.kill(os.getpid(), signal.SIGALRM)
 
 
+def allocate_then_free(path):
+    block = bytearray(160 << 20)
+    block[::4096] = b"x" * len(block[::4096])  # touch every page
+    return {"pid": os.getpid()}
+
+
 def start_grandchild_then_sleep(path):
     grandchild = subprocess.Popen(["sleep", "60"])
     Path(path).write_text(str(grandchild.pid))
@@ -109,7 +117,7 @@ def ocr_recording_group(spec: str):
     group (its pid) to a file: "PIDFILE::SCAN"."""
     pid_file, scan = spec.split("::")
     Path(pid_file).write_text(str(os.getpgid(0)))
-    return isolate.extract_with_warnings(scan)
+    return child.extract_with_warnings(scan)
 
 
 def group_members(pgid: int) -> list[int]:
@@ -171,6 +179,8 @@ def test_bug_in_child_is_raised_with_its_traceback():
 
 
 def test_child_that_cannot_start_says_so(monkeypatch):
+    isolate.stop_workers()  # else an idle worker takes the file
+
     def no_process(process_obj):
         raise OSError(11, "Resource temporarily unavailable")
 
@@ -180,24 +190,60 @@ def test_child_that_cannot_start_says_so(monkeypatch):
         isolate._run_in_child(echo, "x.pdf", 30.0, 512)
 
 
-def test_child_keeps_its_own_deadline_without_its_parent():
-    # The child is started here but nobody waits on it or kills it, as when
-    # the ingest that started it was killed: its own alarm must end it.
-    receiver, sender = isolate._CONTEXT.Pipe(duplex=False)
-    limits = isolate.ChildLimits(alarm_s=1.0, memory_mib=512, owner_pid=os.getpid())
-    child = isolate._CONTEXT.Process(
-        target=isolate._child_main, args=(sender, sleep_past_deadline, "x", limits)
+def start_worker(owner_pid: int, max_tasks: int = isolate.MAX_TASKS):
+    """A worker outside the pool: (process, the parent's end of its pipe)."""
+    ours, theirs = isolate._CONTEXT.Pipe(duplex=True)
+    limits = isolate.WorkerLimits(512, owner_pid, max_tasks)
+    worker = isolate._CONTEXT.Process(
+        target=isolate._worker_main, args=(theirs, limits)
     )
-    child.start()
-    sender.close()
-    child.join(30)
+    worker.start()
+    theirs.close()
+    return worker, ours
+
+
+def end_worker(worker, conn):
+    if worker.exitcode is None:
+        worker.kill()
+        worker.join()
+    conn.close()
+
+
+def test_child_keeps_its_own_deadline_without_its_parent():
+    # The worker is given a file but nobody waits on it or kills it, as when
+    # the ingest that started it was killed: its own alarm must end it.
+    worker, conn = start_worker(os.getpid())
+    conn.send((sleep_past_deadline, "x", 1.0))
+    worker.join(30)
     try:
-        assert child.exitcode == -signal.SIGALRM
+        assert worker.exitcode == -signal.SIGALRM
     finally:
-        if child.exitcode is None:
-            child.kill()
-            child.join()
-        receiver.close()
+        end_worker(worker, conn)
+
+
+def test_worker_alarm_is_disarmed_after_each_file():
+    worker, conn = start_worker(os.getpid())
+    try:
+        conn.send((echo, "a", 0.5))
+        assert conn.recv()[1]["path"] == "a"
+        time.sleep(1.0)  # the first file's alarm would have rung by now
+        assert worker.is_alive()
+        conn.send((echo, "b", 30.0))
+        assert conn.recv()[1]["path"] == "b"
+    finally:
+        end_worker(worker, conn)
+
+
+def test_idle_worker_exits_when_its_pipe_closes():
+    worker, conn = start_worker(os.getpid())
+    conn.send((echo, "a", 30.0))
+    conn.recv()
+    conn.close()
+    worker.join(30)
+    try:
+        assert worker.exitcode == 0
+    finally:
+        end_worker(worker, conn)
 
 
 def test_child_ended_by_its_own_alarm_is_too_slow():
@@ -208,21 +254,12 @@ def test_child_ended_by_its_own_alarm_is_too_slow():
 def test_child_exits_at_once_when_its_owner_is_gone():
     gone = subprocess.Popen(["true"])
     gone.wait()
-    receiver, sender = isolate._CONTEXT.Pipe(duplex=False)
-    limits = isolate.ChildLimits(alarm_s=60.0, memory_mib=512, owner_pid=gone.pid)
-    child = isolate._CONTEXT.Process(
-        target=isolate._child_main, args=(sender, sleep_past_deadline, "x", limits)
-    )
-    child.start()
-    sender.close()
-    child.join(30)
+    worker, conn = start_worker(gone.pid)
+    worker.join(30)
     try:
-        assert child.exitcode == 1
+        assert worker.exitcode == 1
     finally:
-        if child.exitcode is None:
-            child.kill()
-            child.join()
-        receiver.close()
+        end_worker(worker, conn)
 
 
 def test_crashed_child_is_a_bug_not_a_reason():
@@ -257,11 +294,16 @@ def test_child_collects_garbage_rarely_and_never_scans_the_preloaded_modules():
 
 
 def test_thread_safe():
-    paths = [f"file-{n}.pdf" for n in range(8)]
+    isolate.stop_workers()
+    paths = [f"file-{n}.pdf" for n in range(16)]
     with ThreadPoolExecutor(4) as pool:
         runs = list(pool.map(lambda p: isolate._run_in_child(echo, p, 30, 512), paths))
     assert [r.outcome["path"] for r in runs] == paths
-    assert len({r.outcome["pid"] for r in runs}) == len(paths)
+    pids = {r.outcome["pid"] for r in runs}
+    # Never more workers than callers at once, and they are reused.
+    assert 1 <= len(pids) <= 4
+    assert os.getpid() not in pids
+    assert set(isolate.worker_pids()) <= pids
 
 
 @pytest.mark.parametrize("timeout_s, memory_mib", [(0, 512), (1, 0)])
@@ -324,6 +366,217 @@ def test_memory_error_recorded_as_text_counts_as_out_of_memory():
     assert not isolate.ran_out_of_memory(DamagedPdf("cannot open it (KeyError)"))
 
 
+# --- workers serve many files ------------------------------------------------
+
+
+@pytest.fixture
+def fresh_pool():
+    """No worker left from an earlier test, and none left for a later one."""
+    isolate.stop_workers()
+    yield
+    isolate.stop_workers()
+
+
+def pid_of(run) -> int:
+    return run.outcome["pid"]
+
+
+def test_worker_is_reused_across_quick_calls(fresh_pool):
+    first = isolate._run_in_child(echo, "a.pdf", 30, 512)
+    second = isolate._run_in_child(echo, "b.pdf", 30, 512)
+    assert second.outcome == {"path": "b.pdf", "pid": pid_of(first)}
+    assert isolate.worker_pids() == [pid_of(first)]
+
+
+def test_file_after_a_timed_out_one_runs_in_a_new_worker(fresh_pool):
+    before = pid_of(isolate._run_in_child(echo, "a.pdf", 30, 512))
+    slow = isolate._run_in_child(sleep_past_deadline, "slow.pdf", 1.0, 512)
+    assert isinstance(slow.outcome, TooSlow)
+    assert not is_running(before)  # the timed-out worker was killed and reaped
+    after = isolate._run_in_child(echo, "b.pdf", 30, 512)
+    assert after.outcome["path"] == "b.pdf"
+    assert pid_of(after) != before
+
+
+@pytest.mark.parametrize(
+    "fails, raises",
+    [
+        (raise_bug, isolate.ChildFailed),
+        (allocate_at_once, None),  # MemoryError: TooLarge
+        (allocate_beyond_cap, None),
+        (abort_self, isolate.ChildCrashed),
+        (kill_self, None),
+    ],
+)
+def test_worker_is_replaced_after_a_bug_or_running_out_of_memory(
+    fresh_pool, fails, raises
+):
+    before = pid_of(isolate._run_in_child(echo, "a.pdf", 30, 512))
+    if raises:
+        with pytest.raises(raises):
+            isolate._run_in_child(fails, "bad.pdf", 30, 512)
+    else:
+        assert isinstance(isolate._run_in_child(fails, "bad.pdf", 30, 512).outcome,
+                          TooLarge)  # fmt: skip
+    assert not is_running(before)
+    after = isolate._run_in_child(echo, "b.pdf", 30, 512)
+    assert pid_of(after) != before
+    assert isolate.worker_pids() == [pid_of(after)]
+
+
+def test_worker_is_kept_after_an_extract_error_or_os_error(fresh_pool, tmp_path):
+    before = pid_of(isolate._run_in_child(echo, "a.pdf", 30, 512))
+    assert isinstance(isolate._run_in_child(raise_damaged, "x", 30, 512).outcome,
+                      DamagedPdf)  # fmt: skip
+    with pytest.raises(FileNotFoundError):
+        isolate._run_in_child(read_file, tmp_path / "missing.pdf", 30, 512)
+    assert pid_of(isolate._run_in_child(echo, "b.pdf", 30, 512)) == before
+
+
+def test_worker_retires_after_its_task_limit(fresh_pool, monkeypatch):
+    monkeypatch.setattr(isolate, "MAX_TASKS", 3)
+    pids = [pid_of(isolate._run_in_child(echo, f"{n}.pdf", 30, 512)) for n in range(7)]
+    assert pids[0] == pids[1] == pids[2]
+    assert pids[3] == pids[4] == pids[5] != pids[0]
+    assert pids[6] not in pids[:6]
+    assert not is_running(pids[0]) and not is_running(pids[3])
+
+
+def test_worker_retires_when_its_memory_grows_past_its_share(fresh_pool, monkeypatch):
+    # Any resident memory is past a share of nothing: every worker serves one file.
+    monkeypatch.setattr(isolate, "GROWTH_SHARE", 0.0)
+    first = pid_of(isolate._run_in_child(echo, "a.pdf", 30, 512))
+    assert pid_of(isolate._run_in_child(echo, "b.pdf", 30, 512)) != first
+
+
+def test_worker_is_kept_while_its_memory_stays_in_its_share(fresh_pool):
+    first = isolate._run_in_child(allocate_then_free, "a.pdf", 30, 512)
+    again = isolate._run_in_child(echo, "b.pdf", 30, 512)
+    assert pid_of(again) == pid_of(first)
+    # peak_mib is this file's peak, not the worker's: the 160 MiB are gone.
+    assert first.peak_mib > 160
+    assert again.peak_mib < first.peak_mib - 100
+
+
+def test_a_call_with_another_cap_gets_a_worker_with_that_cap(fresh_pool):
+    small = pid_of(isolate._run_in_child(echo, "a.pdf", 30, 512))
+    large = isolate._run_in_child(allocate_then_free, "b.pdf", 30, 1024)
+    assert pid_of(large) != small
+    # One caller at a time: the idle 512 MiB worker made room for it.
+    assert not is_running(small)
+    assert isolate.worker_pids() == [pid_of(large)]
+    # The 1024 MiB worker keeps its cap: 160 MiB more fit there, not under 512.
+    over = isolate._run_in_child(allocate_at_once, "c.pdf", 30, 1024)
+    assert isinstance(over.outcome, TooLarge) and "1024 MiB" in str(over.outcome)
+
+
+def test_a_stopped_idle_worker_leaves_no_process(fresh_pool):
+    pid = pid_of(isolate._run_in_child(echo, "a.pdf", 30, 512))
+    isolate.stop_workers()
+    assert not is_running(pid) and group_members(pid) == []
+    assert isolate.worker_pids() == []
+    assert pid_of(isolate._run_in_child(echo, "b.pdf", 30, 512)) != pid
+
+
+OWNER_SCRIPT = """
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+from extract import isolate
+from tests.test_isolate import echo_slowly
+
+if __name__ == "__main__":
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(
+            lambda p: isolate._run_in_child(echo_slowly, p, 30, 512), ["a", "b"]))
+    print(*sorted({run.outcome["pid"] for run in runs}), flush=True)
+    if sys.argv[1] == "wait":
+        time.sleep(300)
+"""
+
+
+def echo_slowly(path):
+    time.sleep(0.5)  # so that two calls overlap and start two workers
+    return echo(path)
+
+
+def wait_until_gone(pids, seconds=10.0) -> list[int]:
+    """The pids (and the members of their process groups) still alive after
+    up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        alive = [p for p in pids if is_running(p) or group_members(p)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def run_owner(mode: str) -> tuple[subprocess.Popen, list[int]]:
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER_SCRIPT, mode],
+        cwd=Path(__file__).parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = owner.stdout.readline()
+    pids = [int(pid) for pid in line.split()]
+    return owner, pids
+
+
+def test_idle_workers_die_when_their_owner_is_killed():
+    owner, pids = run_owner("wait")
+    try:
+        assert len(pids) == 2
+        assert all(is_running(pid) for pid in pids)  # idle, waiting for a file
+        owner.kill()
+        owner.wait(30)
+        assert wait_until_gone(pids) == []
+    finally:
+        for pid in pids:
+            if is_running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_idle_workers_stop_when_their_owner_exits():
+    owner, pids = run_owner("exit")
+    try:
+        assert owner.wait(30) == 0
+        assert len(pids) == 2
+        assert wait_until_gone(pids, seconds=5.0) == []
+    finally:
+        for pid in pids:
+            if is_running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        PDFS / "two-pages.pdf",
+        CORPUS / "peel-2021-derbyshire.pdf",
+        CORPUS / "fam-portal-2024-cheshire.pdf",
+    ],
+    ids=lambda path: path.name,
+)
+def test_reused_worker_gives_what_a_fresh_one_gives(fresh_pool, path):
+    if not path.is_file():
+        pytest.skip(f"no {path}")
+    fresh = isolate._run_in_child(isolate.EXTRACT_TARGET, path, 120, 1536)
+    isolate.stop_workers()
+    # The worker reads two other reports first, then this one.
+    for other in [CORPUS / "stalking-thematic-2017.pdf", PDFS / "all-pages-bad.pdf"]:
+        try:
+            isolate.run_extract(other, memory_mib=1536)
+        except DamagedPdf:
+            pass
+    pids = isolate.worker_pids()
+    reused = isolate._run_in_child(isolate.EXTRACT_TARGET, path, 120, 1536)
+    assert len(pids) == 1 and isolate.worker_pids() == pids
+    assert reused.outcome == fresh.outcome
+
+
 # --- hmic extract on bad input -------------------------------------------------
 
 
@@ -377,6 +630,8 @@ def test_cli_bad_input_is_one_line_on_stderr(name, reason):
 
 
 def test_cli_child_that_cannot_start_is_one_error_line(monkeypatch):
+    isolate.stop_workers()
+
     def no_process(process_obj):
         raise OSError(12, "Cannot allocate memory")
 
@@ -393,7 +648,9 @@ def test_cli_child_that_cannot_start_is_one_error_line(monkeypatch):
 
 
 def test_cli_too_slow_names_the_limit(monkeypatch):
-    monkeypatch.setattr(isolate, "extract_with_warnings", sleep_past_deadline)
+    monkeypatch.setattr(
+        isolate, "EXTRACT_TARGET", "tests.test_isolate:sleep_past_deadline"
+    )
     path = str(PDFS / "two-pages.pdf")
     result = CliRunner().invoke(cli, ["extract", "--timeout", "0.5", path])
     assert result.exit_code == 1
