@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import pdf
+from .items import blocks_to_cues, blocks_to_items
+from .metadata import blocks_to_report
+from .report import read_blocks
 
 
 def explain_report(path: str | Path, width: int = 110) -> str:
-    """The explanation of the PDF at `path`, as text."""
-    from .items import blocks_to_cues, blocks_to_items
-    from .layout import pages_to_blocks
-    from .metadata import blocks_to_report
-
-    blocks = pages_to_blocks(pdf.iter_pages(path))
+    """The explanation of the PDF or .docx at `path`, as text."""
+    blocks = read_blocks(path).blocks
     report = blocks_to_report(blocks)
     trace: dict[int, list[str]] = {}
     items = blocks_to_items(blocks, report, trace)

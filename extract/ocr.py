@@ -27,7 +27,9 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from . import pdf
 from .errors import NoTextLayer
+from .report import file_sha256, pages_to_document
 
 LANGUAGE = "eng"
 INSTALL_HINT = (
@@ -95,22 +97,7 @@ def extract_scanned(path: str | Path, no_text: NoTextLayer) -> dict:
 def extract_text_pdf(path: Path) -> dict:
     """extract_report on the OCR copy, its words set as a text PDF sets them
     (`page_to_typeset`)."""
-    from . import pdf
-    from .items import blocks_to_items
-    from .layout import pages_to_blocks
-    from .metadata import blocks_to_report
-
-    read = [0]
-
-    def typeset(pages):
-        for read[0], page in enumerate(pages, start=1):
-            yield page_to_typeset(page)
-
-    blocks = pages_to_blocks(typeset(pdf.iter_pages(path)))
-    report = blocks_to_report(blocks)
-    items = blocks_to_items(blocks, report)
-    return {"source": {"path": str(path), "pages": read[0]}, "report": report,
-            "items": items}  # fmt: skip
+    return pages_to_document(map(page_to_typeset, pdf.iter_pages(path)), path)
 
 
 INK_TO_EM = 0.72
@@ -314,8 +301,6 @@ def document_from_ocr(document: dict, path: str | Path) -> dict:
     """The document read from the OCR copy, as the scan's own: its path and
     sha256, `source.ocr` true, each item's confidence at most OCR_CONFIDENCE
     and a warning saying so."""
-    from .report import file_sha256
-
     source = document["source"] | {
         "path": str(path),
         "sha256": file_sha256(path),

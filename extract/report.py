@@ -1,74 +1,101 @@
-"""A PDF or Word (.docx) path in, the report document of contract §1 out."""
+"""A PDF or Word (.docx) path in, the report document of contract §1 out.
+
+The steps are the same for every source: blocks (from pages, or from Word's
+paragraphs), the report's metadata read from them, then its items. OCR
+(extract/ocr.py) and `--explain` (extract/explain.py) use these functions
+rather than repeating them.
+"""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import pdf
+from .blocks import Block
+from .digest import file_sha256
+from .docx import read_docx
+from .items import blocks_to_items
+from .layout import pages_to_blocks
+from .metadata import blocks_to_report
+
+__all__ = [
+    "Blocks",
+    "extract_report",
+    "file_sha256",
+    "pages_to_document",
+    "read_blocks",
+]
 
 
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of the file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class Blocks:
+    """A source's blocks in reading order; `pages` is how many pages it has,
+    and `paginated` whether its blocks' pages are real (a .docx that Word
+    never laid out has none)."""
+
+    blocks: list[Block]
+    pages: int
+    paginated: bool = True
+
+
+def is_docx(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == ".docx"
+
+
+def read_blocks(path: str | Path) -> Blocks:
+    """The blocks of the PDF or .docx at `path`. Raises an ExtractError subclass
+    on bad input."""
+    if is_docx(path):
+        word = read_docx(path)
+        return Blocks(word.blocks, word.pages, word.is_paginated)
+    return pages_to_blocks_counted(pdf.iter_pages(path))
+
+
+def pages_to_blocks_counted(pages: Iterable[dict]) -> Blocks:
+    """pages_to_blocks over a stream of page records, counting the pages.
+
+    Pages stream through: layout keeps each page's lines, not its words."""
+    read = [0]
+
+    def counted(pages: Iterable[dict]) -> Iterator[dict]:
+        for read[0], page in enumerate(pages, start=1):
+            yield page
+
+    blocks = pages_to_blocks(counted(pages))
+    return Blocks(blocks, read[0])
+
+
+def blocks_to_document(source: Blocks, path: str | Path, sha256: str | None) -> dict:
+    """{"source", "report", "items"} of contract §1 from a source's blocks.
+
+    An item's page is null where the source has no real pages."""
+    report = blocks_to_report(source.blocks)
+    items = blocks_to_items(source.blocks, report)
+    if not source.paginated:
+        items = [item | {"page": None} for item in items]
+    head = {"path": str(path)} | ({"sha256": sha256} if sha256 else {})
+    return {
+        "source": head | {"pages": source.pages},
+        "report": report,
+        "items": items,
+    }
 
 
 def extract_report(path: str | Path) -> dict:
     """Read the PDF or .docx at `path` and return {"source", "report", "items"}
     (contract §1).
 
-    Raises an ExtractError subclass on bad input.
+    For a .docx, `source.pages` counts the pages Word laid out when it last
+    saved the file, else the pages its typed breaks start; an item's page is
+    Word's page where Word saved its layout, else null. Raises an
+    ExtractError subclass on bad input.
     """
-    if Path(path).suffix.lower() == ".docx":
-        return extract_docx(path)
-    # Filled in by the layout/matching stages; see extract/layout.py, items.py.
-    from .items import blocks_to_items
-    from .layout import pages_to_blocks
-    from .metadata import blocks_to_report
-
-    read = [0]
-
-    def counted(pages):
-        for read[0], page in enumerate(pages, start=1):
-            yield page
-
-    # Pages stream through: layout keeps each page's lines, not its words.
-    blocks = pages_to_blocks(counted(pdf.iter_pages(path)))
-    report = blocks_to_report(blocks)
-    items = blocks_to_items(blocks, report)
-    return {
-        "source": {
-            "path": str(path),
-            "sha256": file_sha256(path),
-            "pages": read[0],
-        },
-        "report": report,
-        "items": items,
-    }
+    return blocks_to_document(read_blocks(path), path, file_sha256(path))
 
 
-def extract_docx(path: str | Path) -> dict:
-    """The report document of the Word paper at `path` (extract/docx.py).
-
-    `source.pages` counts the pages Word laid out when it last saved the
-    file, else the pages its typed breaks start; an item's page is Word's
-    page where Word saved its layout, else null (the file has no pages).
-    """
-    from .docx import read_docx
-    from .items import blocks_to_items
-    from .metadata import blocks_to_report
-
-    word = read_docx(path)
-    report = blocks_to_report(word.blocks)
-    items = blocks_to_items(word.blocks, report)
-    if not word.is_paginated:
-        items = [item | {"page": None} for item in items]
-    return {
-        "source": {"path": str(path), "sha256": file_sha256(path), "pages": word.pages},
-        "report": report,
-        "items": items,
-    }
+def pages_to_document(pages: Iterable[dict], path: str | Path) -> dict:
+    """The document of a stream of page records (OCR's typeset pages), with
+    no sha256: the caller knows which file they stand for."""
+    return blocks_to_document(pages_to_blocks_counted(pages), path, None)

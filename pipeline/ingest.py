@@ -21,6 +21,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from extract import __version__
+from extract.digest import file_sha256
 from extract.errors import ExtractError
 
 from . import register
@@ -120,8 +122,6 @@ def machine_memory_mib() -> int:
 
 def extractor_version() -> str:
     """The version of the extractor whose output is being loaded."""
-    from extract import __version__
-
     return __version__
 
 
@@ -245,8 +245,6 @@ def split_known(
     db: Database, files: list[Path], reextract: bool
 ) -> tuple[list[tuple[Path, str | None]], list[Attempt]]:
     """(files to extract with their sha256, attempts for files already loaded)."""
-    from extract.report import file_sha256
-
     todo, skipped = [], []
     for path in files:
         started = time.perf_counter()

@@ -68,3 +68,90 @@ def test_sqlite_utils_without_pandas_leaves_pandas_importable():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["pandas", "True"]
+
+
+# --- the extract/ package's own imports (issue 16) ----------------------------
+
+EXTRACT = ROOT / "extract"
+
+
+def own_imports(path) -> list[tuple[str, bool]]:
+    """(extract module imported, whether at the top level) for each import of
+    another extract/ module in the file at `path`."""
+    import ast
+
+    tree = ast.parse(path.read_text(), filename=str(path))
+    top = {id(node) for node in tree.body}
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level == 1:
+                names = [f"{base}" if base else alias.name for alias in node.names]
+            elif base == "extract" or base.startswith("extract."):
+                names = [base.removeprefix("extract.").removeprefix("extract")]
+                if not names[0]:
+                    names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [
+                alias.name.removeprefix("extract.")
+                for alias in node.names
+                if alias.name.startswith("extract.")
+            ]
+        for name in names:
+            module = name.split(".")[0]
+            if (EXTRACT / f"{module}.py").is_file():
+                found.append((module, id(node) in top))
+    return found
+
+
+def extract_modules():
+    return sorted(p for p in EXTRACT.glob("*.py") if p.name != "__init__.py")
+
+
+def test_extract_modules_import_each_other_only_at_the_top():
+    inside = {
+        (path.stem, module)
+        for path in extract_modules()
+        for module, at_top in own_imports(path)
+        if not at_top
+    }
+    assert inside == set()
+
+
+def test_own_imports_sees_an_import_inside_a_function(tmp_path):
+    # The check above can fail: a function-level import is found as one.
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from . import pdf\n"
+        "from .items import Item\n"
+        "def f():\n    from .layout import pages_to_blocks\n"
+        "    import extract.metadata\n"
+    )
+    assert own_imports(sample) == [
+        ("pdf", True), ("items", True), ("layout", False), ("metadata", False)
+    ]  # fmt: skip
+
+
+def test_extract_modules_import_no_cycle():
+    graph = {
+        path.stem: {module for module, _ in own_imports(path)}
+        for path in extract_modules()
+    }
+    done, path = set(), []
+
+    def visit(module):
+        if module in path:
+            cycle = path[path.index(module) :] + [module]
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+        if module in done:
+            return
+        path.append(module)
+        for other in sorted(graph.get(module, ())):
+            visit(other)
+        path.pop()
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module)
