@@ -17,18 +17,9 @@ from typing import Literal
 
 from .blocks import Block
 from .nlp import roles, text_spans
+from .status import STATUS_ALONE, STATUS_WORDS
 
 KINDS = ("recommendation", "area_for_improvement", "cause_of_concern")
-
-
-STATUS_PHRASES = (
-    r"addressed and archived|partially achieved|partially complete|not achieved|"
-    r"not yet started|not started|on track|superseded|achieved|closed|completed|"
-    r"complete|discharged|archived|on-?going|in progress|open|outstanding|met"
-)
-STATUS_WORDS = re.compile(rf"\b({STATUS_PHRASES})\b", re.I)
-# a status printed on its own after an item: "On track.", "Complete."
-STATUS_ALONE = re.compile(rf"\s*({STATUS_PHRASES})\s*(?:[.;]|$)", re.I)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@ into items whose text runs over lead-in, bullets, sub-bullets and page breaks.
 The data classes and cue helpers live in extract/cues.py; what only trackers
 print (source-report titles, status sentences, tracker tables) is read by
 extract/tracker.py. This module imports both at its top.
+
+It is long because the walk has many cases (labels, lead-ins, bullets and
+sub-bullets, history, restatements, page breaks), each a small function over
+one shared Context; split further, each part would need the whole Context.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from .addressee import text_to_addressee
 from .blocks import Block
 from .cues import (
     KINDS,
-    STATUS_WORDS,
     Context,
     Cue,
     Item,
@@ -41,6 +44,7 @@ from .cues import (
     status_from,
 )
 from .deadline import text_to_deadline
+from .status import STATUS_WORDS
 from .tracker import (
     inline_quote,
     is_report_name,

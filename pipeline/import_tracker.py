@@ -13,6 +13,10 @@ it), or refused with the reason. History entries are unique per row, field,
 value and date, so importing a file twice adds nothing; they are dated by
 the row's own update date (else the file's), so an analyst's newer entry
 stays the item's value (`register.refresh_item`: the newest entry wins).
+
+It is long because forces' spreadsheets vary (header names, merged cells,
+dates as text or serials, statuses and RAG in one cell or two); each step of
+the diagram is a few small functions over plain rows, in the diagram's order.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from extract.addressee import text_to_addressee
+from extract.status import printed_to_status
+
 from . import dedupe, tracking
 from .database import Database
 from .register import (
@@ -36,7 +43,7 @@ from .register import (
     refresh_item,
     write_transaction,
 )
-from .statuses import printed_to_rag, printed_to_status
+from .statuses import printed_to_rag
 
 FIELDS = (
     "number", "text", "kind", "report", "force", "owner", "target_date",
@@ -825,7 +832,7 @@ def _new_item(
             "id": item_id,
             "kind": kind,
             "text": values["text"],
-            "addressee": dedupe.text_to_addressee(values["text"]),
+            "addressee": text_to_addressee(values["text"]),
             **deadline_columns(values["text"], None),
             "status": "open",
             "first_report_id": report_id,

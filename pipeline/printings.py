@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from extract.addressee import text_to_addressee
 from extract.deadline import text_to_deadline
+from extract.status import printed_to_status
 
 from . import dedupe
 from .database import Database
-from .statuses import printed_to_rag, printed_to_status
+from .statuses import printed_to_rag
 from .store import (
     analyst_text,
     refresh_item,
@@ -197,7 +199,7 @@ def printing_addressee(printing: dict) -> str | None:
     one (issue 16: reading it is extraction), else read from the text."""
     if printing.get("addressee"):
         return printing["addressee"]
-    return dedupe.text_to_addressee(printing["text"])
+    return text_to_addressee(printing["text"])
 
 
 def refresh_confidence(

@@ -3,52 +3,23 @@
 Forces write statuses in their own words ("This recommendation has been
 addressed and archived", "HMIC have found that this recommendation has been
 achieved", "on-going", a Red grading). The register keeps the wording as
-printed and maps it onto one vocabulary so Datasette can facet on it.
+printed and maps it onto one vocabulary so Datasette can facet on it; the
+wording itself is extraction's (extract/status.py, extract/data/statuses.json).
 """
 
 from __future__ import annotations
 
 import re
 
+from extract.status import printed_to_status
+
 from .vocabulary import RAGS, STATUSES
 
-# Checked in order: the first phrase found wins, so "superseded" beats the
-# "addressed" that a longer sentence may also contain.
-STATUS_PHRASES: list[tuple[str, str]] = [
-    (r"supersed", "superseded"),
-    (r"replaced by", "superseded"),
-    (
-        r"sign[\s-]*off|awaiting (?:hmic|hmicfrs) (?:review|approval)",
-        "pending_sign_off",
-    ),
-    (r"for closure|proposed (?:for )?clos", "pending_sign_off"),
-    (r"archived|achieved|discharged|implemented|completed?\b|closed", "closed"),
-    (r"\baddressed\b", "closed"),
-    (r"on[\s-]*going|in progress|under way|underway|progress(?:ing)?\b", "in_progress"),
-    (r"not (?:yet )?started|\bopen\b|outstanding", "open"),
-]
 RAG_PHRASES: list[tuple[str, str]] = [
     (r"\bred\b", "red"),
     (r"\bamber\b", "amber"),
     (r"\bgreen\b", "green"),
 ]
-
-
-def printed_to_status(printed: str | None) -> str | None:
-    """Map a tracker's printed status onto STATUSES, or None when it says none.
-
-    >>> printed_to_status("This recommendation has been addressed and archived.")
-    'closed'
-    >>> printed_to_status("Red") is None
-    True
-    """
-    if not printed:
-        return None
-    lowered = printed.lower()
-    for pattern, status in STATUS_PHRASES:
-        if re.search(pattern, lowered):
-            return status
-    return None
 
 
 def printed_to_rag(printed: str | None) -> str | None:
