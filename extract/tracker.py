@@ -26,6 +26,7 @@ from .cues import (
     label_number,
     status_from,
 )
+from .deadline import text_to_deadline
 
 # --- statuses and kinds -----------------------------------------------------------
 
@@ -61,8 +62,8 @@ def quoted_kind(text: str) -> str:
     """A tracker's quoted item: "The force should …" with no deadline is how
     PEEL words an area for improvement; anything else is a recommendation."""
     plain = text.lstrip('“"‘ ')
-    if re.match(r"^The (force|service|constabulary) should\b", plain) and not re.search(
-        r"\b(within|by)\s+(\w+\s+){0,3}(months?|weeks?|\d{4})\b", plain, re.I
+    if re.match(r"^The (force|service|constabulary) should\b", plain) and (
+        text_to_deadline(plain) is None
     ):
         return "area_for_improvement"
     return "recommendation"

@@ -487,10 +487,6 @@ def collapse_restatements(items: list[dict], threshold=WITHIN_REPORT) -> list[in
     return firsts
 
 
-# Reading an item's addressee is extraction (issue 16): extract/addressee.py.
-from extract.addressee import text_to_addressee  # noqa: E402, F401
-
-
 def response_due(published: str | None, days: int = RESPONSE_DAYS) -> str | None:
     """The date the PCC's published response is due, or None without a date."""
     if not published:

@@ -5,7 +5,9 @@ not yet recorded in `schema_migrations`, each in its own `BEGIN IMMEDIATE`
 transaction, so two ingests started at once cannot both apply the same one.
 Never edit a migration that has shipped: add a new one (`ALTER TABLE ... ADD
 COLUMN`, `table.transform(...)`), so a register holding years of analysts'
-work is upgraded in place.
+work is upgraded in place. The migrations that read items again
+(`_reread_deadlines`, `_reread_addressees`) call extraction's readers as they
+are now, on purpose: they exist to bring old rows up to what extraction reads.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+from extract.addressee import text_to_addressee
+from extract.deadline import text_to_deadline
 
 from .database import Database
 
@@ -190,8 +195,6 @@ def _add_analyst(db: Database) -> None:
 def _reread_deadlines(db: Database) -> None:
     # Registers made before extract/deadline.py missed "By 31 March 2024" and
     # read "Within six months" from a tracker's date; read every item again.
-    from extract.deadline import text_to_deadline
-
     rows = db.execute("SELECT id, text, first_published FROM items").fetchall()
     for item_id, text, published in rows:
         deadline = text_to_deadline(text, published)
@@ -320,8 +323,6 @@ def _reread_addressees(db: Database) -> None:
     # CPS, should …" had no addressee, so it counted as a force's own item;
     # read every item's addressee again, past lead-ins, deadlines and partners,
     # preferring what extraction read for its first printing, when it did.
-    from .dedupe import text_to_addressee
-
     rows = db.execute(
         "SELECT id, text, first_published, (SELECT o.addressee FROM occurrences "
         "AS o WHERE o.item_id = items.id AND o.addressee IS NOT NULL "

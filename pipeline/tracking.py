@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .dedupe import text_to_addressee
+from extract.addressee import text_to_addressee
 
 FIELDS = ("status", "rag", "owner", "target_date")
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from extract.addressee import text_to_addressee
 from pipeline import dedupe
 from tests import bench_linking
 from tests import register_fixtures as fx
@@ -182,9 +183,9 @@ def test_superseding_index_names_the_item_from_the_named_report():
 
 
 def test_text_to_addressee():
-    assert dedupe.text_to_addressee(fx.EVERYONES_BUSINESS[7]) == "Chief constables"
-    assert dedupe.text_to_addressee(fx.EVERYONES_BUSINESS[0]) == "The force"
-    assert dedupe.text_to_addressee(fx.RE_INSPECTION_II) == "West Midlands Police"
+    assert text_to_addressee(fx.EVERYONES_BUSINESS[7]) == "Chief constables"
+    assert text_to_addressee(fx.EVERYONES_BUSINESS[0]) == "The force"
+    assert text_to_addressee(fx.RE_INSPECTION_II) == "West Midlands Police"
 
 
 def test_response_due_is_56_days_after_publication():
