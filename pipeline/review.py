@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from .database import Database
+from .database import Database, dict_rows
 
 LOW_CONFIDENCE = 0.5
 """Below this, extraction's reading rests on a weak cue or a guessed end
@@ -48,12 +48,6 @@ _ITEM_COLUMNS = (
 )
 
 
-def _rows(connection: sqlite3.Connection, sql: str, params=()) -> list[dict]:
-    cursor = connection.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def review_queue(db: Database | sqlite3.Connection, limit: int | None = None) -> dict:
     """{section key: list of row dicts}, in SECTIONS order, each list at most
     `limit` long (all when None). Reads only, so a read-only connection will do.
@@ -66,33 +60,50 @@ def review_queue(db: Database | sqlite3.Connection, limit: int | None = None) ->
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
     reports = "FROM items AS i LEFT JOIN reports AS r ON r.id = i.first_report_id"
     queue = {
-        "low_confidence": _rows(
+        "low_confidence": dict_rows(
             connection,
             f"SELECT {_ITEM_COLUMNS} {reports} WHERE i.confidence < ? "
             f"AND {_NOT_REVIEWED} ORDER BY i.confidence, r.title, page, i.id{cap}",
             [LOW_CONFIDENCE],
         ),
         "links": unsure_links(Database(connection))[:limit],
-        "missing": _rows(
+        "missing": dict_rows(
             connection,
             f"SELECT {_ITEM_COLUMNS}, i.missing_since {reports} "
             "WHERE i.missing_since IS NOT NULL AND i.rejected_at IS NULL AND "
             "(i.reviewed_at IS NULL OR i.reviewed_at < i.missing_since) "
             f"ORDER BY i.missing_since DESC, i.id{cap}",
         ),
-        "tracker_rows": _rows(
+        "tracker_rows": dict_rows(
             connection,
             "SELECT id, file_name, sheet, row, text, reason, item_id, score "
             "FROM import_rows WHERE outcome = 'review' "
             f"ORDER BY file_name, sheet, row{cap}",
         ),
-        "placeholders": _rows(
+        "placeholders": dict_rows(
             connection,
             f"SELECT {_ITEM_COLUMNS} {reports} WHERE r.placeholder = 1 "
             f"AND {_NOT_REVIEWED} ORDER BY r.title, i.created_at, i.id{cap}",
         ),
     }
     return queue
+
+
+def review_reason(item: dict, placeholder: bool = False) -> str | None:
+    """Why the queue lists `item` (an `items` row; `placeholder`: its first
+    report is a placeholder), or None: review_queue's item rules for one item,
+    as the item's page says them."""
+    if item.get("rejected_at"):
+        return None
+    reviewed, missing = item.get("reviewed_at"), item.get("missing_since")
+    confidence = item.get("confidence")
+    if not reviewed and confidence is not None and confidence < LOW_CONFIDENCE:
+        return f"extraction was unsure of it (confidence {confidence:.2f})"
+    if missing and (not reviewed or reviewed < missing):
+        return "a re-extract no longer finds it"
+    if placeholder and not reviewed:
+        return "its report is not yet ingested (a placeholder)"
+    return None
 
 
 def queue_size(queue: dict) -> int:

@@ -312,6 +312,26 @@ def test_hmic_review_settles_each_entry_as_the_item_commands_do(queue_path):
         "('text', 'rejected', 'confirmed')")} == {"carol"}  # fmt: skip
 
 
+def test_the_item_pages_reason_is_the_queues_rule(queue_path):
+    # One rule, two readers: the queue's SQL and the item page's review_reason.
+    from pipeline.review import review_queue, review_reason
+
+    db = register.open_register(queue_path)
+    queue = review_queue(db)
+    queued = {
+        row["id"]
+        for section in ("low_confidence", "missing", "placeholders")
+        for row in queue[section]
+    }
+    placeholders = {r["id"] for r in db["reports"].rows_where("placeholder = 1")}
+    reasons = {
+        item["id"]: review_reason(item, item["first_report_id"] in placeholders)
+        for item in db["items"].rows
+    }
+    assert queued and len(reasons) > len(queued)
+    assert {i for i, reason in reasons.items() if reason} == queued
+
+
 def test_hmic_review_refuses_what_it_cannot_do(queue_path):
     def refused(*args):
         result = CliRunner().invoke(cli, ["review", *args, "--db", str(queue_path)])

@@ -17,19 +17,17 @@ from pathlib import Path
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from pipeline.database import dict_rows
 from pipeline.serve import METADATA_DATABASE
+from pipeline.vocabulary import CLOSED_STATUSES, STATUSES
 
-OUTSTANDING = "('open', 'in_progress', 'pending_sign_off')"
-STATUS_COLUMNS = ("open", "in_progress", "pending_sign_off", "closed", "superseded")
+STATUS_COLUMNS = STATUSES
+OUTSTANDING = "({})".format(
+    ", ".join(f"'{s}'" for s in STATUSES if s not in CLOSED_STATUSES)
+)
 SOON_DAYS = 90
 LISTED = 8
 CHARTS = {"age": "Open items by age and kind", "status": "Items by status over time"}
-
-
-def rows(connection: sqlite3.Connection, sql: str, params=()) -> list[dict]:
-    cursor = connection.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def dashboard_data(connection: sqlite3.Connection, today: date) -> dict:
@@ -41,12 +39,12 @@ def dashboard_data(connection: sqlite3.Connection, today: date) -> dict:
         "today": now,
         "soon_days": SOON_DAYS,
         "statuses": STATUS_COLUMNS,
-        "by_kind": rows(
+        "by_kind": dict_rows(
             connection,
             f"SELECT kind, {status_sums}, count(*) AS total FROM items "
             "WHERE rejected_at IS NULL GROUP BY kind ORDER BY total DESC",
         ),
-        "red_or_overdue": rows(
+        "red_or_overdue": dict_rows(
             connection,
             "SELECT item_id, kind, number, rag, due, text, "
             "CASE WHEN rag = 'red' AND due < ? THEN 'red and overdue' "
@@ -55,19 +53,19 @@ def dashboard_data(connection: sqlite3.Connection, today: date) -> dict:
             "AND (rag = 'red' OR due < ?) ORDER BY rag = 'red' DESC, due",
             [now, now],
         ),
-        "due_soon": rows(
+        "due_soon": dict_rows(
             connection,
             "SELECT item_id, kind, number, due, text, force FROM item_register "
             f"WHERE status IN {OUTSTANDING} AND due >= ? AND due <= ? ORDER BY due",
             [now, soon],
         ),
-        "by_force": rows(
+        "by_force": dict_rows(
             connection,
             "SELECT force, count(*) AS outstanding, sum(rag = 'red') AS red "
             f"FROM item_register WHERE status IN {OUTSTANDING} "
             "GROUP BY force ORDER BY outstanding DESC, force",
         ),
-        "by_year": rows(
+        "by_year": dict_rows(
             connection,
             "SELECT year, count(*) AS outstanding FROM item_register "
             f"WHERE status IN {OUTSTANDING} GROUP BY year ORDER BY year DESC",
@@ -91,14 +89,14 @@ def review_counts(connection: sqlite3.Connection) -> list[dict]:
 
 def responses_due(connection: sqlite3.Connection, today: date) -> dict:
     """PCC responses due in the next 90 days, else the latest ones past."""
-    coming = rows(
+    coming = dict_rows(
         connection,
         "SELECT id, title, force, response_due FROM reports WHERE kind = "
         "'inspection' AND response_due >= ? AND response_due <= ? "
         "ORDER BY response_due",
         [today.isoformat(), (today + timedelta(days=SOON_DAYS)).isoformat()],
     )
-    past = rows(
+    past = dict_rows(
         connection,
         "SELECT id, title, force, response_due FROM reports WHERE kind = "
         "'inspection' AND response_due < ? ORDER BY response_due DESC LIMIT 5",

@@ -13,20 +13,13 @@ import sqlite3
 from datasette import hookimpl
 from datasette.utils import tilde_encode, urlsafe_components
 
+from pipeline.database import dict_rows
+from pipeline.review import review_reason
 from pipeline.serve import PLUGIN, analyst_of
 from pipeline.statuses import RAGS, STATUSES
+from pipeline.vocabulary import KIND_NAMES
 
-KIND_LABELS = {
-    "recommendation": "Recommendation",
-    "area_for_improvement": "Area for improvement",
-    "cause_of_concern": "Cause of concern",
-}
-
-
-def rows(connection: sqlite3.Connection, sql: str, params: list) -> list[dict]:
-    cursor = connection.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+KIND_LABELS = {kind: names[0].capitalize() for kind, names in KIND_NAMES.items()}
 
 
 def pdf_href(file_name: str | None, page: int | None) -> str | None:
@@ -43,10 +36,10 @@ def item_page_data(connection: sqlite3.Connection, item_id: str) -> dict | None:
     and target date, pipeline/tracking.py), review (why the review queue
     lists it, or None).
     """
-    found = rows(connection, "SELECT * FROM items WHERE id = ?", [item_id])
+    found = dict_rows(connection, "SELECT * FROM items WHERE id = ?", [item_id])
     if not found:
         return None
-    printings = rows(
+    printings = dict_rows(
         connection,
         "SELECT o.*, r.title AS report, r.published, r.kind AS report_kind, "
         "r.force, r.file_name FROM occurrences AS o JOIN reports AS r "
@@ -69,7 +62,7 @@ def item_page_data(connection: sqlite3.Connection, item_id: str) -> dict | None:
         "printings": printings,
         "history": history,
         "forces": force_states(connection, item_id, history),
-        "review": review_reason(item),
+        "review": review_reason(item, is_placeholder(connection, item)),
         "cause": cause_of_concern(connection, item_id),
         "answers": answering_items(connection, item_id),
         "related": related_items(connection, item_id),
@@ -78,7 +71,7 @@ def item_page_data(connection: sqlite3.Connection, item_id: str) -> dict | None:
 
 def item_history(connection: sqlite3.Connection, item_id: str) -> list[dict]:
     """The item's status_history, oldest first, with the report's title."""
-    return rows(
+    return dict_rows(
         connection,
         "SELECT h.*, r.title AS report FROM status_history AS h "
         "LEFT JOIN reports AS r ON r.id = h.report_id WHERE h.item_id = ? "
@@ -97,28 +90,22 @@ def force_states(
 
     forces = item_forces(connection, item_id)
     if len(forces) == 1:  # the item's own columns are that force's
-        item = rows(connection, "SELECT * FROM items WHERE id = ?", [item_id])[0]
+        item = dict_rows(connection, "SELECT * FROM items WHERE id = ?", [item_id])[0]
         return [{"force": forces[0], **{f: item[f] for f in FIELDS}}]
     return [{"force": force, **newest_values(history, force)} for force in forces]
 
 
-def review_reason(item: dict) -> str | None:
-    """Why /-/review lists the item (pipeline/review.py), or None."""
-    from pipeline.review import LOW_CONFIDENCE
-
-    if item.get("rejected_at") or item.get("reviewed_at"):
-        return None
-    confidence = item.get("confidence")
-    if confidence is not None and confidence < LOW_CONFIDENCE:
-        return f"extraction was unsure of it (confidence {confidence:.2f})"
-    if item.get("missing_since"):
-        return "a re-extract no longer finds it"
-    return None
+def is_placeholder(connection: sqlite3.Connection, item: dict) -> bool:
+    """True when the item's first report is a placeholder (not yet ingested)."""
+    found = connection.execute(
+        "SELECT placeholder FROM reports WHERE id = ?", [item["first_report_id"]]
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def cause_of_concern(connection: sqlite3.Connection, item_id: str) -> dict | None:
     """The cause of concern a recommendation answers, if a report says so."""
-    found = rows(
+    found = dict_rows(
         connection,
         "SELECT i.id, i.kind, i.text FROM occurrences AS o JOIN items AS i "
         "ON i.id = o.parent_item_id WHERE o.item_id = ? LIMIT 1",
@@ -129,7 +116,7 @@ def cause_of_concern(connection: sqlite3.Connection, item_id: str) -> dict | Non
 
 def answering_items(connection: sqlite3.Connection, item_id: str) -> list[dict]:
     """The recommendations that answer the cause of concern `item_id`."""
-    return rows(
+    return dict_rows(
         connection,
         "SELECT DISTINCT i.id, i.kind, i.text, i.status, o.number "
         "FROM occurrences AS o JOIN items AS i ON i.id = o.item_id "
@@ -140,7 +127,7 @@ def answering_items(connection: sqlite3.Connection, item_id: str) -> list[dict]:
 
 def related_items(connection: sqlite3.Connection, item_id: str) -> list[dict]:
     """Items linked to `item_id` (repeats, supersedes, quotes), either way."""
-    return rows(
+    return dict_rows(
         connection,
         "SELECT l.id AS link_id, l.kind, l.score, l.confirmed, "
         "CASE WHEN l.from_item_id = ? THEN 'later' ELSE 'earlier' END AS this_is, "
