@@ -69,6 +69,8 @@ export: install
 report: install
 	$(HMIC) report --since $$(date -d '-3 months' +%F) --format html --output output/committee-update.html
 
-# Measure pages per second and memory (prints a table; asserts nothing).
+# Measure pages per second and memory (prints a table; asserts nothing). The long
+# bench reports are rendered from corpus sources on first use, hence the corpus extras.
 bench: install
+	$(PY) -m pip install --quiet -e '.[dev,corpus]'
 	$(PY) -m tests.bench

@@ -4,6 +4,7 @@ python-docx writes the .docx as Word would: Symbol-font bullets (U+F0B7) from a
 numbering definition, typed paragraph numbers with a hanging indent, shaded and
 bordered paragraphs for boxes, real tables, real footnotes, a different first
 page, and headers and footers with a PAGE field. LibreOffice then converts it.
+It is long because each of those Word features is its own small XML writer.
 """
 
 from __future__ import annotations

@@ -21,6 +21,10 @@ A .docx has no pages, only what Word wrote when it last laid the document out
 numbered by those breaks, so the cover is page 1 as in a PDF; `is_paginated`
 says whether Word's own layout was saved, without which an item's page is
 unknown (null in the report, extract/report.py).
+
+It is one step (Word's XML to Blocks) and long only because Word numbering
+(abstract definitions, overrides, restarts, levels) must be counted as Word
+counts it to print the same "2.14" a PDF shows.
 """
 
 from __future__ import annotations

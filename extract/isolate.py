@@ -1,5 +1,9 @@
 """PDF extraction in worker processes, with a deadline and a memory cap.
 
+(Long because the pool, the worker's own safeguards and the parent's
+kill-and-classify are one protocol over one pipe; split, each half would have
+to know the other's messages.)
+
 pdfminer can loop for minutes or allocate gigabytes on a hostile file, and a
 Python thread can be neither stopped nor capped. So each extraction runs in a
 worker process that caps its own address space (RLIMIT_AS) and sends back the

@@ -35,7 +35,11 @@ MARGIN_COLUMN = 3
 
 def baseline_rows(words: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
     """The words grouped by their middles: words whose middles lie within
-    `tolerance` of the row's first word share a row. Rows top to bottom."""
+    `tolerance` of the row's first word share a row. Rows top to bottom.
+
+    Not lines.cluster_by_middle, which joins a word to any line whose height
+    holds its middle, so one tall word can pull apart rows into one line;
+    here a row is words whose middles agree within `tolerance`."""
     rows: list[list[dict]] = []
     last = None
     for word in sorted(words, key=lambda w: (w["top"] + w["bottom"]) / 2):

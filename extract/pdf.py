@@ -11,6 +11,12 @@ failure becomes one of the ExtractError reasons. Nothing is dropped silently:
 a page that cannot be read, a page tree that declares more pages than were
 found, or text that is mostly undecodable glyphs is an error, and smaller
 doubts are ExtractWarnings (collected into the report's "warnings").
+
+It is long because it is the one door to the PDF libraries (issue 17): the
+fast page reader and the content-stream tokenizer it drives (both built on
+pdfminer's own types), the pdfplumber reference reader they are proven equal
+to (tests/test_pagerecords.py), and the checks on damaged files all touch
+pdfminer, and splitting them would put those imports in a second module.
 """
 
 from __future__ import annotations
