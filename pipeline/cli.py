@@ -16,6 +16,7 @@ import click
 
 from extract import __version__
 from extract.isolate import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT_S
+from pipeline.vocabulary import KINDS
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 DEFAULT_DB = "output/register.db"
@@ -184,9 +185,7 @@ def filter_options(command):
         "--kind",
         "kinds",
         multiple=True,
-        type=click.Choice(
-            ["recommendation", "area_for_improvement", "cause_of_concern"]
-        ),
+        type=click.Choice(KINDS),
         help="Only items of this kind (repeatable).",
     )(command)
     return click.option(
@@ -610,7 +609,7 @@ def _correct(db_path, action):
 @click.option(
     "--kind",
     required=True,
-    type=click.Choice(["recommendation", "area_for_improvement", "cause_of_concern"]),
+    type=click.Choice(KINDS),
 )
 @click.option("--text", required=True, help="The item's words, as printed.")
 @click.option("--page", required=True, type=click.IntRange(min=1), help="Its page.")

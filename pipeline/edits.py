@@ -23,6 +23,7 @@ from .store import (
     refresh_item,
     write_transaction,
 )
+from .vocabulary import KINDS
 
 
 def record_change(
@@ -206,11 +207,8 @@ def add_item(
     Its printing is marked `added_by`, so re-extraction neither moves it nor
     flags it missing, however the extractor reads the report.
     """
-    if kind not in ("recommendation", "area_for_improvement", "cause_of_concern"):
-        raise ValueError(
-            f"{kind!r} is not a kind; use recommendation, area_for_improvement "
-            "or cause_of_concern"
-        )
+    if kind not in KINDS:
+        raise ValueError(f"{kind!r} is not a kind; use {', '.join(KINDS)}")
     now = now or now_iso()
     with write_transaction(db):
         report = db.execute(

@@ -1,8 +1,10 @@
 """Numbered schema migrations for output/register.db; each keeps existing rows.
 
-A migration is a function of the open `Database`. `migrate` applies the ones
-not yet recorded in `schema_migrations`, each in its own `BEGIN IMMEDIATE`
-transaction, so two ingests started at once cannot both apply the same one.
+A migration is a function of the open `Database`; sqlite-utils' `Migrations`
+records which have run (table `_sqlite_migrations`), and `migrate` applies the
+rest under one `BEGIN IMMEDIATE`, so two ingests started at once cannot both
+apply the same one. A register made before that kept its record in
+`schema_migrations`; its first upgrade moves the record across.
 Never edit a migration that has shipped: add a new one (`ALTER TABLE ... ADD
 COLUMN`, `table.transform(...)`), so a register holding years of analysts'
 work is upgraded in place. The migrations that read items again
@@ -20,7 +22,9 @@ from pathlib import Path
 from extract.addressee import text_to_addressee
 from extract.deadline import text_to_deadline
 
-from .database import Database
+from .database import Database, import_sqlite_utils
+
+Migrations = import_sqlite_utils().Migrations
 
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -399,53 +403,94 @@ def backup_register(db: Database, to: str | Path | None = None) -> Path:
     return target
 
 
+LEGACY_TABLE = "schema_migrations"  # the record before sqlite-utils Migrations
+MIGRATION_SET = "hmic-register"
+
+
+def migration_name(number: int, name: str) -> str:
+    """The name a migration is recorded under: "006 status_history.force: …"."""
+    return f"{number:03d} {name}"
+
+
+class _Failed(Exception):
+    """Migration `number` (`name`) raised `exc` (unwrapped by `migrate`)."""
+
+    def __init__(self, number: int, name: str, exc: Exception):
+        super().__init__(f"migration {number} ({name}) failed")
+        self.number, self.name, self.exc = number, name, exc
+
+
+def migration_set(migrations=MIGRATIONS) -> Migrations:
+    """The numbered migrations as one sqlite-utils migration set."""
+    chosen = Migrations(MIGRATION_SET)
+    for number, name, apply in migrations:
+
+        def run(db, number=number, name=name, apply=apply):
+            try:
+                apply(db)
+            except Exception as exc:
+                raise _Failed(number, name, exc) from exc
+
+        chosen(name=migration_name(number, name))(run)
+    return chosen
+
+
 def applied_migrations(db: Database) -> set[int]:
-    """The numbers recorded in schema_migrations (empty for a new file)."""
-    if "schema_migrations" not in db.table_names():
-        return set()
-    return {row[0] for row in db.execute("SELECT id FROM schema_migrations")}
+    """The numbers of the migrations applied (empty for a new file), from
+    sqlite-utils' record or, in a register not yet upgraded, the legacy one."""
+    numbers = {int(m.name[:3]) for m in Migrations(MIGRATION_SET).applied(db)}
+    if LEGACY_TABLE in db.table_names():
+        numbers |= {row[0] for row in db.execute(f"SELECT id FROM {LEGACY_TABLE}")}
+    return numbers
+
+
+def adopt_legacy_record(db: Database, chosen: Migrations) -> None:
+    """Record in sqlite-utils' table the migrations the legacy table says were
+    applied, then drop the legacy table: one record of what has run."""
+    if LEGACY_TABLE not in db.table_names():
+        return
+    chosen.ensure_migrations_table(db)
+    names = {int(m.name[:3]): m.name for m in chosen.pending(db)}
+    done = {m.name for m in chosen.applied(db)}
+    for number, applied_at in db.execute(f"SELECT id, applied_at FROM {LEGACY_TABLE}"):
+        name = names.get(number, migration_name(number, "before sqlite-utils"))
+        if name not in done:
+            db[Migrations.migrations_table].insert(
+                {"migration_set": MIGRATION_SET, "name": name, "applied_at": applied_at}
+            )
+    db.execute(f"DROP TABLE {LEGACY_TABLE}")
 
 
 def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
     """Apply the pending migrations in order; return the numbers applied.
 
-    Each runs under `BEGIN IMMEDIATE` and re-checks what is applied once it
-    holds the write lock, so concurrent callers apply each one exactly once.
-    Before the first, a register file that already holds a schema is copied
-    beside itself (`backup_register`); a migration that fails is rolled back
-    and raises MigrationFailed naming that copy.
+    sqlite-utils' `Migrations` runs them and records each one; here they all
+    run under one `BEGIN IMMEDIATE`, which reads what is pending only once it
+    holds the write lock, so concurrent callers apply each one exactly once,
+    and a failure rolls every one of them back. Before that, a register file
+    that already holds a schema is copied beside itself (`backup_register`);
+    a failed migration raises MigrationFailed naming it and that copy.
     """
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(id INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)"
-    )
-    db.commit()
-    applied_now = []
-    copy = None
+    chosen = migration_set(migrations)
     held_a_schema = bool(applied_migrations(db))  # not a file made just now
-    for number, name, apply in migrations:
-        if number in applied_migrations(db):
-            continue
-        if copy is None and held_a_schema and database_path(db):
-            copy = backup_register(db)  # years of analysts' work: copy it first
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            if number not in applied_migrations(db):
-                apply(db)
-                db.execute(
-                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                    [number, name, datetime.now(UTC).isoformat(timespec="seconds")],
-                )
-                applied_now.append(number)
-            db.conn.execute("COMMIT")
-        except Exception as exc:
-            db.rollback()
-            where = f"; the copy made before it is {copy}" if copy else ""
-            raise MigrationFailed(
-                f"migration {number} ({name}) failed, so the register is as it "
-                f"was: {exc}{where}"
-            ) from exc
-        except BaseException:
-            db.rollback()
-            raise
-    return applied_now
+    if not {number for number, _, _ in migrations} - applied_migrations(db):
+        return []
+    copy = None
+    if held_a_schema and database_path(db):
+        copy = backup_register(db)  # years of analysts' work: copy it first
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        adopt_legacy_record(db, chosen)
+        pending = [int(m.name[:3]) for m in chosen.pending(db)]
+        chosen.apply(db)
+        db.conn.execute("COMMIT")
+    except _Failed as failed:
+        db.rollback()
+        where = f"; the copy made before it is {copy}" if copy else ""
+        raise MigrationFailed(
+            f"{failed}, so the register is as it was: {failed.exc}{where}"
+        ) from failed.exc
+    except BaseException:
+        db.rollback()
+        raise
+    return pending

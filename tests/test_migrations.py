@@ -73,6 +73,27 @@ def test_upgrade_backs_up_first_and_loses_nothing(old_register):
     assert snapshot(old_register) == before
 
 
+def test_the_old_record_moves_to_sqlite_utils_migrations_once(old_register):
+    old = rows(old_register, "SELECT id, applied_at FROM schema_migrations ORDER BY id")
+    register.open_register(old_register).conn.close()
+    recorded = rows(old_register, "SELECT migration_set, name, applied_at FROM "
+                    "_sqlite_migrations ORDER BY name")  # fmt: skip
+    assert [name[:3] for _, name, _ in recorded] == [
+        f"{n:03d}" for n, _, _ in migrations.MIGRATIONS
+    ]
+    assert {s for s, _, _ in recorded} == {"hmic-register"}
+    assert [(int(n[:3]), at) for _, n, at in recorded[: len(old)]] == old
+    assert rows(old_register, "SELECT name FROM sqlite_master WHERE name = "
+                "'schema_migrations'") == []  # fmt: skip
+    db = register.open_register(old_register)
+    assert migrations.migrate(db) == []  # nothing runs twice
+    db.conn.close()
+    assert rows(old_register, "SELECT count(*) FROM _sqlite_migrations") == [
+        (len(recorded),)
+    ]
+    assert len(list(old_register.parent.glob("register-backup-*.db"))) == 1
+
+
 def test_upgrade_gives_each_history_entry_its_force(old_register):
     db = register.open_register(old_register)
     forces = dict(db.execute(

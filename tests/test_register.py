@@ -40,7 +40,7 @@ def occurrences_of(db, item_id):
 def test_schema_has_the_tables_others_rely_on(db):
     tables = set(db.table_names())
     assert {"reports", "items", "occurrences", "status_history", "links"} <= tables
-    assert {"ingest_log", "items_fts", "schema_migrations"} <= tables
+    assert {"ingest_log", "items_fts", "_sqlite_migrations"} <= tables
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert {"status", "rag", "owner", "target_date", "missing_since"} <= set(
