@@ -93,14 +93,25 @@ def group_to_block(
 
 
 def left_margins(lines: list[dict]) -> dict[tuple, float]:
-    """The left edge of the text on each (page, column): its most common x0."""
+    """The left edge of the text on each (page, column): the leftmost x0 that
+    two lines share (one stray line does not move it), else the most common.
+
+    Not simply the most common: in a column of lists, the lines of the
+    bullets' hanging indents outnumber those at the margin, and a bullet
+    would then stand at level 0 in one column and level 1 in the next."""
     edges: dict[tuple, list[float]] = {}
     for line in lines:
         if line.get("table") is None and line.get("box") is None:
             edges.setdefault((line["page"], line["column"]), []).append(
                 round(line["x0"])
             )
-    return {key: statistics.mode(xs) for key, xs in edges.items()}
+    return {key: margin_of(xs) for key, xs in edges.items()}
+
+
+def margin_of(xs: list[float]) -> float:
+    """The leftmost of `xs` that occurs twice, else their mode."""
+    shared = [x for x, n in Counter(xs).items() if n >= 2]
+    return min(shared) if shared else statistics.mode(xs)
 
 
 def join_across_breaks(blocks: list[Block], vocab: Counter) -> list[Block]:

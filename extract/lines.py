@@ -88,16 +88,21 @@ def line_record(words: list[dict]) -> dict:
     }
 
 
+RUN_IN_ENDS = (":", "–", "—")
+
+
 def opens_with_run_in(words: list[dict], most: int = 5) -> bool:
     """True when the line opens with a bold run-in heading ending in a colon
     ("Recommendation: The force should …", "Area for improvement 2: …") and
     goes on in another weight: a new paragraph starts there, however the
-    line before it ended."""
+    line before it ended. The colon may be set in the text's weight
+    ("**Recommendation 12**: …"), a word of its own after the bold run."""
     lead = list(itertools.takewhile(lambda w: is_bold(w["fontname"]), words[:most]))
-    return (
-        0 < len(lead) < len(words)
-        and lead[-1]["text"].endswith((":", "–", "—"))
-        and not is_bold(words[len(lead)]["fontname"])
+    if not 0 < len(lead) < len(words) or is_bold(words[len(lead)]["fontname"]):
+        return False
+    after = words[len(lead)]["text"]
+    return lead[-1]["text"].endswith(RUN_IN_ENDS) or (
+        after in RUN_IN_ENDS and len(words) > len(lead) + 1
     )
 
 

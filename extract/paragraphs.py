@@ -186,11 +186,20 @@ def continues(
         previous["text"].endswith((".", ";", ":", "?", "!"))
         and previous["x1"] - previous["x0"] < 0.7 * widest
     )
+    wrapped = wraps(previous, line, right_edge, justified)
     carried = (
-        wraps(previous, line, right_edge, justified) is not False
+        wrapped is not False
         or line["text"][:1].islower()
         or previous["text"].endswith(("-", ","))
     )
+    # A sentence carried on in lower case after a line that wrapped is one
+    # paragraph even where the line box grew (a superscript note marker).
+    mid_sentence = (
+        wrapped is True
+        and line["text"][:1].islower()
+        and not previous["text"].endswith((".", ";", ":", "?", "!"))
+    )
+    most_gap = (1.0 if mid_sentence else 0.65) * max(previous["size"], line["size"])
     return (
         same_place
         and line_starts_item(line) is None
@@ -199,7 +208,7 @@ def continues(
         and not (
             previous.get("all_bold") and not line["bold"] and line["text"][:1].isupper()
         )
-        and -2 < gap <= 0.65 * max(previous["size"], line["size"])
+        and -2 < gap <= most_gap
         and abs(previous["size"] - line["size"]) <= 1.0
         and (
             previous["bold"] == line["bold"]

@@ -137,3 +137,65 @@ def test_a_bold_run_in_label_starts_a_paragraph_after_a_full_line():
     blocks = [b.text for b in pages_to_blocks([page(1, concern + label + rest)])]
     assert blocks[-1] == "Recommendation: The force should record every use of force."
     assert blocks[0].endswith("the cases we looked at.")
+
+
+def stretched(text_lines, top, **kw):
+    """Lines set justified, the last one stretched to the edge as well."""
+    return [
+        w
+        for w in justified([*text_lines, "end"], top, **kw)
+        if w["top"] < top + 12.0 * len(text_lines)
+    ]
+
+
+FULL_LINES = [
+    "Supervisors restructured the rota for response shifts with the police",
+    "and crime commissioner, and since the last inspection the department",
+    "continued to use the results of its survey during the period of the",
+]
+
+
+def test_a_bold_label_whose_colon_is_set_in_roman_opens_a_paragraph():
+    # Flush paragraphs, no spacing: the text before ends at the edge, so only
+    # the bold run-in "Recommendation 12" (its colon in the text's weight)
+    # says a new paragraph starts.
+    before = stretched(
+        [*FULL_LINES, "inspection, and local partners developed its approach to it."],
+        100.0,
+    )
+    bold = words("Recommendation 12", LEFT, 148.0, fontname="Arial-Bold")
+    colon = word(":", bold[-1]["x1"], 148.0)
+    label = [*bold, colon, *words("The force should act.", colon["x1"] + 3.0, 148.0)]
+    blocks = [b.text for b in pages_to_blocks([page(1, before + label)])]
+    assert blocks[-1] == "Recommendation 12: The force should act."
+    assert blocks[-2].endswith("developed its approach to it.")
+
+
+def test_a_taller_line_box_mid_sentence_does_not_end_the_paragraph():
+    # A superscript note marker can push a line further down than the pitch;
+    # a line that wrapped, mid-sentence, into a lower-case word goes on.
+    lines = [*FULL_LINES, "inspection. We recommend that the force undertakes a"]
+    top = 100.0
+
+    def blocks_with(next_line):
+        body = stretched(lines, top) + words(next_line, LEFT, top + 12.0 * 3 + 17.5)
+        return [b.text for b in pages_to_blocks([page(1, body)])]
+
+    carried = blocks_with("review of the unit to ensure that it works.")
+    assert len(carried) == 1 and carried[0].endswith(
+        "undertakes a review of the unit to ensure that it works."
+    )
+    # the same gap before a capital is paragraph spacing
+    assert len(blocks_with("Review findings follow in the next chapter.")) == 2
+
+
+def test_the_left_margin_is_the_leftmost_edge_lines_share():
+    from extract.blocks import left_margins
+
+    def line(x0, column=1):
+        return {"page": 1, "column": column, "x0": x0, "table": None, "box": None}
+
+    # a column of bullets: more lines hang at 96 than stand at the margin
+    lines = [line(50.0)] + [line(72.0)] * 2 + [line(84.0)] * 5 + [line(96.0)] * 6
+    lines += [line(320.0, 2)] * 3 + [line(331.0, 2)] * 8
+    assert left_margins(lines) == {(1, 1): 72.0, (1, 2): 320.0}
