@@ -4,6 +4,7 @@ margins of many pages, and footnotes at the foot of a page."""
 from __future__ import annotations
 
 import re
+import statistics
 
 from .text import FOOTNOTE_MARK, PAGE_NUMBER
 
@@ -56,15 +57,46 @@ def drop_running_text(
         }
         return len(pages) >= threshold or bool(PAGE_NUMBER.match(line["text"].strip()))
 
+    outside = outside_the_text(lines)
     return [
         line
         for line in lines
         if not (
             is_in_margin(line, share)
             and line.get("table") is None  # a table's header row repeated on each page
-            and is_running(line)
+            and (is_running(line) or id(line) in outside)
         )
     ]
+
+
+def outside_the_text(lines: list[dict], slack: float = 6.0) -> set[int]:
+    """The ids of small-type lines printed above where the text starts, or
+    below where it ends, on every other page: a header or footer that a
+    document of few pages prints once ("different first page").
+
+    The page template sets where body text may stand; a line smaller than
+    the body type that stands outside that area on one page is the template's
+    too, though nothing repeats it."""
+    sizes = [round(line["size"]) for line in lines]
+    if not sizes:
+        return set()
+    body = statistics.mode(sizes)
+    spans: dict[int, tuple[float, float]] = {}
+    for line in lines:
+        if round(line["size"]) >= body and line.get("table") is None:
+            top, bottom = spans.get(line["page"], (line["top"], line["bottom"]))
+            spans[line["page"]] = (min(top, line["top"]), max(bottom, line["bottom"]))
+    outside = set()
+    for line in lines:
+        others = [span for page, span in spans.items() if page != line["page"]]
+        if not others or round(line["size"]) >= body:
+            continue
+        if (
+            line["bottom"] < min(top for top, _ in others) - slack
+            or line["top"] > max(bottom for _, bottom in others) + slack
+        ):
+            outside.add(id(line))
+    return outside
 
 
 def drop_footnotes(lines: list[dict], body_size: float) -> list[dict]:

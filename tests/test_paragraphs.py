@@ -199,3 +199,30 @@ def test_the_left_margin_is_the_leftmost_edge_lines_share():
     lines = [line(50.0)] + [line(72.0)] * 2 + [line(84.0)] * 5 + [line(96.0)] * 6
     lines += [line(320.0, 2)] * 3 + [line(331.0, 2)] * 8
     assert left_margins(lines) == {(1, 1): 72.0, (1, 2): 320.0}
+
+
+def test_a_small_header_printed_once_above_the_text_is_running_text():
+    # Two pages, a header on the second only (Word's "different first page"):
+    # nothing repeats it, but it stands above where the text starts on page 1.
+    def body(number, header):
+        lines = [
+            *(header or []),
+            *paragraph(
+                ["The force should review how it grades the risk to a"],
+                top=70.0,
+                page=number,
+            ),
+            *paragraph(
+                ["missing child, and act on what it finds."], top=82.0, page=number
+            ),
+        ]
+        return page(number, lines)
+
+    small = words(
+        "Gwent Police – accelerated cause of concern", LEFT, 35.0, size=8.0, page=2
+    )
+    same_size = words("Gwent Police – accelerated cause of concern", LEFT, 35.0, page=2)
+    dropped = [b.text for b in pages_to_blocks([body(1, None), body(2, small)])]
+    assert not any("accelerated" in text for text in dropped)
+    kept = [b.text for b in pages_to_blocks([body(1, None), body(2, same_size)])]
+    assert any("accelerated" in text for text in kept)  # body type: the text's own
