@@ -167,6 +167,9 @@ def has_extra_space(previous: dict, line: dict, pitches: dict[tuple, float]) -> 
     return line["top"] - previous["top"] > pitch + max(1.5, 0.15 * line["size"])
 
 
+CLAUSE_END = (".", ";", ":", "?", "!")  # a line that ends a sentence or clause
+
+
 def continues(
     previous: dict,
     line: dict,
@@ -183,7 +186,7 @@ def continues(
     same_place = place(previous) == place(line)
     gap = line["top"] - previous["bottom"]
     ends_short = (
-        previous["text"].endswith((".", ";", ":", "?", "!"))
+        previous["text"].endswith(CLAUSE_END)
         and previous["x1"] - previous["x0"] < 0.7 * widest
     )
     wrapped = wraps(previous, line, right_edge, justified)
@@ -197,7 +200,7 @@ def continues(
     mid_sentence = (
         wrapped is True
         and line["text"][:1].islower()
-        and not previous["text"].endswith((".", ";", ":", "?", "!"))
+        and not previous["text"].endswith(CLAUSE_END)
     )
     most_gap = (1.0 if mid_sentence else 0.65) * max(previous["size"], line["size"])
     return (

@@ -4,8 +4,8 @@ margins of many pages, and footnotes at the foot of a page."""
 from __future__ import annotations
 
 import re
-import statistics
 
+from .lines import body_font_size
 from .text import FOOTNOTE_MARK, PAGE_NUMBER
 
 
@@ -77,26 +77,31 @@ def outside_the_text(lines: list[dict], slack: float = 6.0) -> set[int]:
     The page template sets where body text may stand; a line smaller than
     the body type that stands outside that area on one page is the template's
     too, though nothing repeats it."""
-    sizes = [round(line["size"]) for line in lines]
-    if not sizes:
-        return set()
-    body = statistics.mode(sizes)
+    body = body_font_size(lines) - 0.5
     spans: dict[int, tuple[float, float]] = {}
     for line in lines:
-        if round(line["size"]) >= body and line.get("table") is None:
+        if line["size"] >= body and line.get("table") is None:
             top, bottom = spans.get(line["page"], (line["top"], line["bottom"]))
             spans[line["page"]] = (min(top, line["top"]), max(bottom, line["bottom"]))
-    outside = set()
-    for line in lines:
-        others = [span for page, span in spans.items() if page != line["page"]]
-        if not others or round(line["size"]) >= body:
-            continue
-        if (
-            line["bottom"] < min(top for top, _ in others) - slack
-            or line["top"] > max(bottom for _, bottom in others) + slack
-        ):
-            outside.add(id(line))
-    return outside
+    if len(spans) < 2:
+        return set()
+    # where the text starts and ends on the pages other than each one
+    area = {
+        page: (
+            min(top for other, (top, _) in spans.items() if other != page),
+            max(bottom for other, (_, bottom) in spans.items() if other != page),
+        )
+        for page in {line["page"] for line in lines}
+    }
+    return {
+        id(line)
+        for line in lines
+        if line["size"] < body
+        and (
+            line["bottom"] < area[line["page"]][0] - slack
+            or line["top"] > area[line["page"]][1] + slack
+        )
+    }
 
 
 def drop_footnotes(lines: list[dict], body_size: float) -> list[dict]:

@@ -23,7 +23,6 @@ class StatusPhrase:
 
     printed: re.Pattern
     status: str | None
-    word: bool  # extraction reads it as a printed status
 
 
 @cache
@@ -39,7 +38,6 @@ def status_phrases(path: Path = DATA) -> tuple[StatusPhrase, ...]:
         StatusPhrase(
             re.compile(rf"\b(?:{row['printed']})\b", re.I),
             row.get("status"),
-            bool(row.get("word")),
         )
         for row in rows(path)
     )
@@ -53,9 +51,10 @@ def word_alternation(path: Path = DATA) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
-STATUS_WORDS = re.compile(rf"\b({word_alternation()})\b", re.I)
+_WORDS = word_alternation()
+STATUS_WORDS = re.compile(rf"\b({_WORDS})\b", re.I)
 # a status printed on its own after an item: "On track.", "Complete."
-STATUS_ALONE = re.compile(rf"\s*({word_alternation()})\s*(?:[.;]|$)", re.I)
+STATUS_ALONE = re.compile(rf"\s*({_WORDS})\s*(?:[.;]|$)", re.I)
 
 
 def printed_to_status(printed: str | None) -> str | None:

@@ -412,12 +412,17 @@ def migration_name(number: int, name: str) -> str:
     return f"{number:03d} {name}"
 
 
+def migration_number(recorded: str) -> int:
+    """The number of a migration from the name it is recorded under."""
+    return int(recorded[:3])
+
+
 class _Failed(Exception):
     """Migration `number` (`name`) raised `exc` (unwrapped by `migrate`)."""
 
     def __init__(self, number: int, name: str, exc: Exception):
         super().__init__(f"migration {number} ({name}) failed")
-        self.number, self.name, self.exc = number, name, exc
+        self.exc = exc
 
 
 def migration_set(migrations=MIGRATIONS) -> Migrations:
@@ -438,7 +443,7 @@ def migration_set(migrations=MIGRATIONS) -> Migrations:
 def applied_migrations(db: Database) -> set[int]:
     """The numbers of the migrations applied (empty for a new file), from
     sqlite-utils' record or, in a register not yet upgraded, the legacy one."""
-    numbers = {int(m.name[:3]) for m in Migrations(MIGRATION_SET).applied(db)}
+    numbers = {migration_number(m.name) for m in Migrations(MIGRATION_SET).applied(db)}
     if LEGACY_TABLE in db.table_names():
         numbers |= {row[0] for row in db.execute(f"SELECT id FROM {LEGACY_TABLE}")}
     return numbers
@@ -450,7 +455,7 @@ def adopt_legacy_record(db: Database, chosen: Migrations) -> None:
     if LEGACY_TABLE not in db.table_names():
         return
     chosen.ensure_migrations_table(db)
-    names = {int(m.name[:3]): m.name for m in chosen.pending(db)}
+    names = {migration_number(m.name): m.name for m in chosen.pending(db)}
     done = {m.name for m in chosen.applied(db)}
     for number, applied_at in db.execute(f"SELECT id, applied_at FROM {LEGACY_TABLE}"):
         name = names.get(number, migration_name(number, "before sqlite-utils"))
@@ -472,16 +477,16 @@ def migrate(db: Database, migrations=MIGRATIONS) -> list[int]:
     a failed migration raises MigrationFailed naming it and that copy.
     """
     chosen = migration_set(migrations)
-    held_a_schema = bool(applied_migrations(db))  # not a file made just now
-    if not {number for number, _, _ in migrations} - applied_migrations(db):
+    applied = applied_migrations(db)  # none: a file made just now
+    if not {number for number, _, _ in migrations} - applied:
         return []
     copy = None
-    if held_a_schema and database_path(db):
+    if applied and database_path(db):
         copy = backup_register(db)  # years of analysts' work: copy it first
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         adopt_legacy_record(db, chosen)
-        pending = [int(m.name[:3]) for m in chosen.pending(db)]
+        pending = [migration_number(m.name) for m in chosen.pending(db)]
         chosen.apply(db)
         db.conn.execute("COMMIT")
     except _Failed as failed:

@@ -21,7 +21,6 @@ from pipeline.database import dict_rows
 from pipeline.serve import METADATA_DATABASE
 from pipeline.vocabulary import CLOSED_STATUSES, STATUSES
 
-STATUS_COLUMNS = STATUSES
 OUTSTANDING = "({})".format(
     ", ".join(f"'{s}'" for s in STATUSES if s not in CLOSED_STATUSES)
 )
@@ -34,11 +33,11 @@ def dashboard_data(connection: sqlite3.Connection, today: date) -> dict:
     """The dashboard's numbers and short lists, as of `today`."""
     soon = (today + timedelta(days=SOON_DAYS)).isoformat()
     now = today.isoformat()
-    status_sums = ", ".join(f"sum(status = '{s}') AS {s}" for s in STATUS_COLUMNS)
+    status_sums = ", ".join(f"sum(status = '{s}') AS {s}" for s in STATUSES)
     return {
         "today": now,
         "soon_days": SOON_DAYS,
-        "statuses": STATUS_COLUMNS,
+        "statuses": STATUSES,
         "by_kind": dict_rows(
             connection,
             f"SELECT kind, {status_sums}, count(*) AS total FROM items "
